@@ -1,0 +1,65 @@
+# Conflux — two commands on a fresh machine: `make run` and `make test`.
+# Everything else here is what those two need, and a few developer targets.
+
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+BUF := .tools/node_modules/.bin/buf
+APT_PACKAGES := tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng poppler-utils
+
+.PHONY: run test setup system-deps protos protos-check lint typecheck unit integration \
+        corpus bench clean
+
+run: setup
+	$(BIN)/conflux demo
+
+test: setup protos-check lint typecheck
+	$(BIN)/python -m pytest -m "not corpus" -p no:cacheprovider
+
+setup: system-deps $(VENV)/.installed $(BUF)
+
+# Debian packages: installed only when one is missing (apt-get needs root, which CI has).
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+$(BUF):
+	mkdir -p .tools
+	cd .tools && npm install --no-save --no-audit --no-fund --silent @bufbuild/buf@1.75.0
+
+# Regenerates the Python code of the protos into conflux/ (the one place it lives).
+protos: setup
+	$(BUF) lint
+	scripts/gen_protos.sh .
+
+# Fails when the protos break buf's STANDARD rules or the generated code has drifted.
+protos-check: setup
+	$(BUF) lint
+	scripts/gen_protos.sh .build/protos-check
+	diff -r -x __pycache__ conflux .build/protos-check/conflux
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup
+	$(BIN)/mypy
+
+corpus: setup
+	$(BIN)/python -m pytest -m corpus -p no:cacheprovider
+
+clean:
+	rm -rf $(VENV) .tools .build var
