@@ -38,6 +38,10 @@ class _IdentifierKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_Identi
     """A contract number."""
     IDENTIFIER_KIND_IBAN: _IdentifierKind.ValueType  # 5
     """An IBAN."""
+    IDENTIFIER_KIND_REFERENCE: _IdentifierKind.ValueType  # 6
+    """A number-like token the referential does not know (a claim, invoice or case number...),
+    reported so that correlation can use it as a reference.
+    """
 
 class IdentifierKind(_IdentifierKind, metaclass=_IdentifierKindEnumTypeWrapper):
     """Kind of identifier attached to a party."""
@@ -54,6 +58,10 @@ IDENTIFIER_KIND_CONTRACT_NUMBER: IdentifierKind.ValueType  # 4
 """A contract number."""
 IDENTIFIER_KIND_IBAN: IdentifierKind.ValueType  # 5
 """An IBAN."""
+IDENTIFIER_KIND_REFERENCE: IdentifierKind.ValueType  # 6
+"""A number-like token the referential does not know (a claim, invoice or case number...),
+reported so that correlation can use it as a reference.
+"""
 Global___IdentifierKind: _TypeAlias = IdentifierKind  # noqa: Y015
 
 class _PartyKind:
@@ -382,7 +390,9 @@ Global___ImportPartiesRequest: _TypeAlias = ImportPartiesRequest  # noqa: Y015
 
 @_typing.final
 class ImportRejection(_message.Message):
-    """A party that could not be imported."""
+    """A party that could not be imported, or an identifier of an imported party that was left
+    out because it could not be read.
+    """
 
     DESCRIPTOR: _descriptor.Descriptor
 

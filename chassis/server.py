@@ -1,0 +1,226 @@
+"""The lifecycle every Conflux server shares, whether it hosts one service or all six.
+
+A service is a ``ServiceDefinition``: how to read its settings, migrate its tables and build its
+``Component`` (servicers, background tasks, dependency probes). ``SuiteServer`` hosts one or more
+components on one ``grpc.aio`` server with: the standard health service per service name,
+reflection, message-size limits, optional TLS/mTLS, the authentication hook, error mapping and
+per-method metrics, OpenTelemetry spans; and on SIGTERM or SIGINT a graceful drain (health goes
+NOT_SERVING, background work stops, in-flight calls finish within ``CONFLUX_DRAIN_SECONDS``).
+Components call each other through gRPC channels even when they share the process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_health.v1._async import HealthServicer
+from grpc_reflection.v1alpha import reflection
+from opentelemetry.instrumentation.grpc import aio_server_interceptor
+
+from chassis.auth import AllowAll, Authenticator, BearerTokenAuthenticator
+from chassis.channels import ChannelFactory
+from chassis.config import CommonSettings, Environment, dialable_address, load_common
+from chassis.health import HealthMonitor, Probe, Watched
+from chassis.interceptors import ServerGuardInterceptor
+from chassis.telemetry import configure_logging, configure_telemetry, load_telemetry_settings
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """What a component is built with: shared settings and channels to the other services."""
+
+    common: CommonSettings
+    channels: ChannelFactory
+
+
+class Component(Protocol):
+    """A service hosted by a server.
+
+    SHALL register its servicers in ``register``, start its background work in ``start`` and
+    stop it in ``stop`` (idempotently, within the drain time), and list in ``probes`` every
+    dependency its readiness depends on.
+    """
+
+    @property
+    def service_names(self) -> Sequence[str]:
+        """The full gRPC names of the services it serves (health and reflection use them)."""
+        ...
+
+    def register(self, server: grpc.aio.Server) -> None:
+        """Adds the servicers to ``server`` (before it starts)."""
+        ...
+
+    def probes(self) -> Sequence[Probe]:
+        """Dependencies this component needs to serve."""
+        ...
+
+    async def start(self) -> None:
+        """Starts background work, after the server is listening."""
+        ...
+
+    async def stop(self) -> None:
+        """Stops background work and releases resources."""
+        ...
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    """How to configure, migrate and build one service."""
+
+    name: str
+    load_settings: Callable[[Environment, CommonSettings], Any]
+    migrate: Callable[[Any], None]
+    build: Callable[[Any, Runtime], Component]
+
+
+@dataclass
+class SuiteServer:
+    """One gRPC server hosting the given services."""
+
+    definitions: Sequence[ServiceDefinition]
+    env: Environment = field(default_factory=Environment)
+    authenticator: Authenticator | None = None
+    address: str = ""
+    _server: grpc.aio.Server | None = None
+    _components: list[Component] = field(default_factory=list)
+    _health: HealthServicer | None = None
+    _monitor_task: asyncio.Task[None] | None = None
+    _channels: ChannelFactory | None = None
+    _stopped: asyncio.Event = field(default_factory=asyncio.Event)
+    _drain_seconds: float = 0.0
+
+    async def start(self, *, default_service_name: str = "conflux") -> str:
+        """Reads the configuration, migrates, binds, starts; returns the address to dial.
+
+        Raises ``chassis.config.ConfigError`` naming every bad variable before anything starts.
+        """
+        common = load_common(self.env)
+        self._drain_seconds = common.server.drain_seconds
+        telemetry = load_telemetry_settings(self.env)
+        all_settings = [d.load_settings(self.env, common) for d in self.definitions]
+        self.env.check()
+        configure_logging(common.log_level, common.log_format)
+        configure_telemetry(telemetry, default_service_name)
+        if common.migrate_on_start:
+            for definition, settings in zip(self.definitions, all_settings, strict=True):
+                definition.migrate(settings)
+
+        server_settings = common.server
+        authenticator = self.authenticator or (
+            BearerTokenAuthenticator(server_settings.auth_token)
+            if server_settings.auth_token
+            else AllowAll()
+        )
+        server = grpc.aio.server(
+            interceptors=[
+                aio_server_interceptor(),  # type: ignore[no-untyped-call]
+                ServerGuardInterceptor(authenticator),
+            ],
+            options=[
+                ("grpc.max_send_message_length", server_settings.max_message_bytes),
+                ("grpc.max_receive_message_length", server_settings.max_message_bytes),
+                ("grpc.so_reuseport", 0),
+            ],
+        )
+        port = _bind(server, server_settings.listen_address, common)
+        self.address = dialable_address(server_settings.listen_address, port)
+        self._channels = ChannelFactory(common.clients, self.address)
+        runtime = Runtime(common, self._channels)
+        self._components = [
+            definition.build(settings, runtime)
+            for definition, settings in zip(self.definitions, all_settings, strict=True)
+        ]
+        health = HealthServicer()
+        health_pb2_grpc.add_HealthServicer_to_server(health, server)
+        names: list[str] = []
+        for component in self._components:
+            component.register(server)
+            names.extend(component.service_names)
+            for name in component.service_names:
+                await health.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
+        reflection.enable_server_reflection(
+            [
+                *names,
+                health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
+                reflection.SERVICE_NAME,
+            ],
+            server,
+        )
+        await server.start()
+        await health.set("", health_pb2.HealthCheckResponse.SERVING)
+        self._server, self._health = server, health
+        for component in self._components:
+            await component.start()
+        monitor = HealthMonitor(
+            health,
+            [
+                Watched(name, component.probes())
+                for component in self._components
+                for name in component.service_names
+            ],
+        )
+        await monitor.refresh()
+        self._monitor_task = asyncio.create_task(monitor.run(), name="health-monitor")
+        _log.info("serving %s on %s", ", ".join(d.name for d in self.definitions), self.address)
+        return self.address
+
+    async def serve_until_signal(self) -> None:
+        """Waits for SIGTERM or SIGINT (or ``stop``), then drains and stops."""
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, self._stopped.set)
+        try:
+            await self._stopped.wait()
+        finally:
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                loop.remove_signal_handler(signum)
+        await self.stop()
+
+    def request_stop(self) -> None:
+        """Asks ``serve_until_signal`` to return, as a signal would."""
+        self._stopped.set()
+
+    async def stop(self) -> None:
+        """Drains: NOT_SERVING, background work stopped, in-flight calls finished, closed."""
+        server, health = self._server, self._health
+        if server is None or health is None:
+            return
+        self._server = None
+        grace = self._drain_seconds
+        _log.info("draining (up to %.0f s)", grace)
+        await health.enter_graceful_shutdown()
+        if self._monitor_task is not None:
+            self._monitor_task.cancel()
+        for component in self._components:
+            await component.stop()
+        await server.stop(grace)
+        if self._channels is not None:
+            await self._channels.close()
+        _log.info("stopped")
+
+
+def _bind(server: grpc.aio.Server, address: str, common: CommonSettings) -> int:
+    tls = common.server.tls
+    if tls is None:
+        port = server.add_insecure_port(address)
+    else:
+        client_ca = tls.client_ca_file.read_bytes() if tls.client_ca_file else None
+        credentials = grpc.ssl_server_credentials(
+            [(tls.key_file.read_bytes(), tls.cert_file.read_bytes())],
+            root_certificates=client_ca,
+            require_client_auth=client_ca is not None,
+        )
+        port = server.add_secure_port(address, credentials)
+    bound: int = port
+    if bound == 0:
+        raise OSError(f"cannot listen on {address}: address in use or not available")
+    return bound

@@ -1,0 +1,93 @@
+"""Reading a referential export (CSV or JSON Lines) into parties.
+
+CSV columns: ``party_id,kind,display_name,emails,phones,customer_numbers,contract_numbers,
+ibans,postal_address``; multi-valued columns separated by ``;``; only ``party_id`` and
+``display_name`` are required. JSON Lines: one object per line with the same keys, multi-valued
+ones as lists or ``;``-separated strings. Values are kept as written: the identity service puts
+them in canonical form on import and refuses the parties it cannot read.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from identity_svc.identifiers import IdentifierKind
+from identity_svc.referential import Party, PartyKind
+
+_MULTI_VALUED = {
+    "emails": IdentifierKind.EMAIL,
+    "phones": IdentifierKind.PHONE,
+    "customer_numbers": IdentifierKind.CUSTOMER_NUMBER,
+    "contract_numbers": IdentifierKind.CONTRACT_NUMBER,
+    "ibans": IdentifierKind.IBAN,
+}
+
+
+class ReferentialFileError(ValueError):
+    """The file cannot be read as a referential; the message names the line and the problem."""
+
+
+def read_parties(path: Path) -> Iterator[Party]:
+    """The parties of a CSV or JSONL file, in file order."""
+    if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
+        yield from _jsonl(path)
+    else:
+        yield from _csv(path)
+
+
+def _csv(path: Path) -> Iterator[Party]:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        missing = {"party_id", "display_name"} - set(reader.fieldnames or ())
+        if missing:
+            raise ReferentialFileError(
+                f"{path}: the header lacks the column(s) {', '.join(sorted(missing))}"
+            )
+        for row in reader:
+            yield _party(row, f"{path}:{reader.line_num}")
+
+
+def _jsonl(path: Path) -> Iterator[Party]:
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise ReferentialFileError(f"{path}:{number}: not valid JSON: {error}") from error
+            if not isinstance(record, dict):
+                raise ReferentialFileError(f"{path}:{number}: a line must be a JSON object")
+            yield _party(record, f"{path}:{number}")
+
+
+def _party(record: Mapping[str, Any], where: str) -> Party:
+    kind_text = str(record.get("kind") or "person").strip().lower()
+    try:
+        kind = PartyKind(kind_text)
+    except ValueError as error:
+        raise ReferentialFileError(
+            f"{where}: kind {kind_text!r} is not person or organisation"
+        ) from error
+    identifiers: list[tuple[str, str]] = []
+    for column, identifier_kind in _MULTI_VALUED.items():
+        identifiers.extend((identifier_kind.value, value) for value in _values(record.get(column)))
+    return Party(
+        party_id=str(record.get("party_id") or "").strip(),
+        kind=kind,
+        display_name=str(record.get("display_name") or "").strip(),
+        identifiers=tuple(identifiers),
+        postal_address=str(record.get("postal_address") or "").strip(),
+    )
+
+
+def _values(cell: object) -> list[str]:
+    if cell is None:
+        return []
+    if isinstance(cell, list):
+        return [str(value).strip() for value in cell if str(value).strip()]
+    return [value.strip() for value in str(cell).split(";") if value.strip()]

@@ -1,0 +1,51 @@
+"""The ingest service as the chassis hosts it: settings, migrations, wiring."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import grpc
+
+from chassis.component import DatabaseComponent, migrator
+from chassis.server import Runtime, ServiceDefinition
+from conflux.ingest.v1 import ingest_service_pb2, ingest_service_pb2_grpc
+from ingest_svc.blob_store import BlobStore
+from ingest_svc.config import IngestSettings, load_settings
+from ingest_svc.intake import Limits
+from ingest_svc.repository import ItemRepository
+from ingest_svc.servicer import IngestServicer
+
+SERVICE_NAME = ingest_service_pb2.DESCRIPTOR.services_by_name["IngestService"].full_name
+_migrate = migrator("ingest", Path(__file__).parent / "migrations")
+
+
+class IngestComponent(DatabaseComponent):
+    """Serves ``conflux.ingest.v1.IngestService``; ready when its database answers."""
+
+    service_names = (SERVICE_NAME,)
+
+    def __init__(self, settings: IngestSettings) -> None:
+        super().__init__("ingest", settings.database_url)
+        blobs = BlobStore(settings.blob_dir)
+        limits = Limits(
+            max_item_bytes=settings.max_item_bytes,
+            max_attachments=settings.max_attachments,
+            max_nesting_depth=settings.max_nesting_depth,
+        )
+        self._servicer = IngestServicer(
+            ItemRepository(self.database, blobs), blobs, limits, self.pool
+        )
+
+    def register(self, server: grpc.aio.Server) -> None:
+        """Adds the servicer."""
+        ingest_service_pb2_grpc.add_IngestServiceServicer_to_server(self._servicer, server)
+
+
+def build(settings: IngestSettings, runtime: Runtime) -> IngestComponent:
+    """The ingest component."""
+    return IngestComponent(settings)
+
+
+DEFINITION = ServiceDefinition(
+    "ingest", load_settings, lambda settings: _migrate(settings.database_url), build
+)

@@ -1,0 +1,200 @@
+"""Text extraction from one document: the OCR service's domain, synchronous and self-contained.
+
+`extract_text` never raises for a bad document: every problem of the document itself is
+reported in the returned `Extraction`. The caller runs it in a bounded worker pool.
+"""
+
+from __future__ import annotations
+
+import enum
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from ocr_svc import media
+from ocr_svc.deadline import Deadline, DeadlineExceededError
+from ocr_svc.html_text import html_to_text
+from ocr_svc.office_text import docx_text, odt_text
+from ocr_svc.page_ocr import ocr_page
+from ocr_svc.page_source import LayerText, PageFailure, PageSource, UnreadableDocumentError
+from ocr_svc.pdf_pages import PdfDocument
+from ocr_svc.raster_pages import RasterDocument
+from ocr_svc.tesseract import TesseractError, validate_languages
+from ocr_svc.text_decoding import decode_text
+
+DEFAULT_LANGUAGES = "fra+eng"
+DEFAULT_TIME_LIMIT_S = 120.0
+_EXACT = 1.0
+
+
+class Method(enum.Enum):
+    """How the text of a page was obtained."""
+
+    TEXT_LAYER = "text_layer"
+    """Read from the PDF's own text layer."""
+    OCR = "ocr"
+    """Recognised by tesseract from the page's image."""
+    NATIVE = "native"
+    """Read from a text format (plain text, HTML, DOCX, ODT)."""
+
+
+class Status(enum.Enum):
+    """How complete an extraction is."""
+
+    COMPLETE = "complete"
+    """Every page was read."""
+    PARTIAL = "partial"
+    """Some pages were read; `detail` says which failed or that the time limit was reached."""
+    UNSUPPORTED = "unsupported"
+    """The media type is not one text can be extracted from."""
+    UNREADABLE = "unreadable"
+    """Nothing could be read; `detail` names the problem."""
+
+
+@dataclass(frozen=True)
+class PageText:
+    """The text of one page (a text document is one page)."""
+
+    number: int
+    """Position in the document, from 1."""
+    text: str
+    confidence: float
+    """In 0..1: tesseract's mean word confidence for OCR, 1.0 for text read as stored."""
+    method: Method
+    language: str
+    """The tesseract languages used for OCR (e.g. `fra+eng`); empty for text read as stored."""
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """The outcome of extracting the text of one document."""
+
+    pages: tuple[PageText, ...]
+    """The pages read, in document order (pages that failed are absent)."""
+    status: Status
+    detail: str
+    """Empty when complete; otherwise what went wrong, e.g. `page 3: cannot decode image: ...`."""
+    seconds: float
+    """Wall-clock time spent."""
+
+
+class _PagedDocument(Protocol):
+    page_count: int
+
+    def pages(self, work_dir: Path, deadline: Deadline) -> Iterator[PageSource]: ...
+
+
+def extract_text(
+    data: bytes,
+    media_type: str,
+    *,
+    languages: str = DEFAULT_LANGUAGES,
+    time_limit_s: float = DEFAULT_TIME_LIMIT_S,
+    work_dir: Path | None = None,
+) -> Extraction:
+    """Extract the text of the document `data` of type `media_type`.
+
+    PDF pages use their text layer when it is usable and are OCR'd otherwise, page by page;
+    images (PNG, JPEG, TIFF frames, GIF, BMP, WebP) are OCR'd frame by frame with `languages`;
+    plain text, HTML, DOCX and ODT are read natively. An empty or `application/octet-stream`
+    media type is detected from the content. Work stops at the first page started after
+    `time_limit_s`, and a running tool is killed then (status PARTIAL). Temporary files live in
+    a fresh directory under `work_dir` (the system's temporary directory by default), removed
+    before returning.
+
+    Raises `ValueError` for a malformed `languages`, and `ToolMissingError` when tesseract or
+    pdftoppm is not installed; a bad document never raises.
+    """
+    started = time.monotonic()
+    validate_languages(languages)
+    deadline = Deadline.after(time_limit_s)
+    pages, status, detail = _extract(data, media_type, languages, deadline, work_dir)
+    return Extraction(pages, status, detail, seconds=time.monotonic() - started)
+
+
+_Outcome = tuple[tuple[PageText, ...], Status, str]
+
+
+def _extract(
+    data: bytes, media_type: str, languages: str, deadline: Deadline, work_dir: Path | None
+) -> _Outcome:
+    if not data:
+        return (), Status.UNREADABLE, "empty document (0 bytes)"
+    kind = media.canonical(media_type)
+    if kind in ("", media.OCTET_STREAM):
+        kind = media.detect_media_type(data)
+    native_reader = _NATIVE_READERS.get(kind)
+    try:
+        if native_reader is not None:
+            text = native_reader(data, media.charset_parameter(media_type))
+            page = PageText(1, text, _EXACT, Method.NATIVE, language="")
+            return (page,), Status.COMPLETE, ""
+        if kind == media.PDF or kind in media.IMAGE_TYPES:
+            with tempfile.TemporaryDirectory(prefix="ocr-", dir=work_dir) as temporary:
+                document = PdfDocument(data) if kind == media.PDF else RasterDocument(data)
+                return _read_pages(document, languages, deadline, Path(temporary))
+    except UnreadableDocumentError as exc:
+        return (), Status.UNREADABLE, str(exc)
+    return (), Status.UNSUPPORTED, f"unsupported media type: {kind}"
+
+
+def _read_pages(
+    document: _PagedDocument, languages: str, deadline: Deadline, work_dir: Path
+) -> _Outcome:
+    read: list[PageText] = []
+    failures: list[str] = []
+    try:
+        for source in document.pages(work_dir, deadline):
+            if isinstance(source, PageFailure):
+                failures.append(f"page {source.number}: {source.reason}")
+            elif isinstance(source, LayerText):
+                read.append(PageText(source.number, source.text, _EXACT, Method.TEXT_LAYER, ""))
+            else:
+                try:
+                    recognition = ocr_page(source, languages=languages, deadline=deadline)
+                except TesseractError as exc:
+                    failures.append(f"page {source.number}: OCR failed: {exc}")
+                    continue
+                read.append(
+                    PageText(
+                        source.number,
+                        recognition.text,
+                        recognition.confidence,
+                        Method.OCR,
+                        languages,
+                    )
+                )
+    except DeadlineExceededError:
+        done = len(read) + len(failures)
+        summary = (
+            f"time limit of {deadline.budget_s:g} s reached after {done} of "
+            f"{document.page_count} pages"
+        )
+        return tuple(read), Status.PARTIAL, "; ".join([summary, *failures])
+    if not failures:
+        return tuple(read), Status.COMPLETE, ""
+    status = Status.PARTIAL if read else Status.UNREADABLE
+    return tuple(read), status, "; ".join(failures)
+
+
+def _read_html(data: bytes, charset: str | None) -> str:
+    return html_to_text(decode_text(data, charset))
+
+
+def _read_docx(data: bytes, _charset: str | None) -> str:
+    return docx_text(data)
+
+
+def _read_odt(data: bytes, _charset: str | None) -> str:
+    return odt_text(data)
+
+
+_NATIVE_READERS: dict[str, Callable[[bytes, str | None], str]] = {
+    media.PLAIN_TEXT: decode_text,
+    media.HTML: _read_html,
+    media.DOCX: _read_docx,
+    media.ODT: _read_odt,
+}
