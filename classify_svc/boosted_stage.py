@@ -24,13 +24,14 @@ EARLY_STOPPING_ROUNDS = 20
 # validation loss bottoms out on larger sets at this learning rate.
 SMALL_SET_ROUNDS = 100
 VALIDATION_FOLDS = 10
+# Early stopping needs every category in the held-out tenth, and enough held-out examples for
+# its log-loss to be more than noise when picking a round count.
+MIN_VALIDATION_EXAMPLES = 100
 # One OpenMP thread: each round grows one small tree per category on a few dozen dense columns,
 # too little work per tree to pay for OpenMP's barriers. Measured on the 2-core machine with
 # other processes running, two threads made training 3 to 10 times slower than one; callers get
 # parallelism by fitting several boosters at once instead (LightGBM releases the GIL).
 BOOSTER_THREADS = 1
-# Early stopping needs every category in the validation part (one tenth of the examples).
-MIN_EXAMPLES_PER_CATEGORY_FOR_VALIDATION = VALIDATION_FOLDS
 
 
 def fit_booster(
@@ -42,9 +43,10 @@ def fit_booster(
 ) -> tuple[lightgbm.Booster, dict[str, Any]]:
     """Train the multiclass booster; return it with the parameters and round count it used.
 
-    With at least ``MIN_EXAMPLES_PER_CATEGORY_FOR_VALIDATION`` examples in every category, a
-    stratified tenth is held out and training stops when its log-loss stops improving (which
-    also keeps the softmax calibrated); otherwise ``SMALL_SET_ROUNDS`` rounds are trained.
+    When a stratified tenth of the examples holds every category and at least
+    ``MIN_VALIDATION_EXAMPLES`` examples, it is held out and training stops when its log-loss
+    stops improving (which also keeps the softmax calibrated); otherwise ``SMALL_SET_ROUNDS``
+    rounds are trained on all the examples.
     """
     per_category = np.bincount(labels, minlength=category_count)
     params: dict[str, Any] = {
@@ -61,7 +63,11 @@ def fit_booster(
         "force_col_wise": True,
         "verbose": -1,
     }
-    if per_category.min() < MIN_EXAMPLES_PER_CATEGORY_FOR_VALIDATION:
+    can_validate = (
+        per_category.min() >= VALIDATION_FOLDS
+        and labels.size >= VALIDATION_FOLDS * MIN_VALIDATION_EXAMPLES
+    )
+    if not can_validate:
         training = lightgbm.Dataset(inputs, labels, params=params)
         booster = lightgbm.train(params, training, num_boost_round=SMALL_SET_ROUNDS)
         return booster, {**params, "rounds": SMALL_SET_ROUNDS, "early_stopping": False}

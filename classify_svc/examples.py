@@ -95,6 +95,8 @@ def examples_sha256(examples: Sequence[Example]) -> str:
 def _check_labelled(examples: Sequence[Example], role: str) -> None:
     for position, example in enumerate(examples):
         if not example.category:
-            raise InvalidExamplesError(f"{role} example {position} has no category")
+            raise InvalidExamplesError(f"{role} example at index {position} has no category")
         if not example.has_content:
-            raise InvalidExamplesError(f"{role} example {position} has an empty subject and text")
+            raise InvalidExamplesError(
+                f"{role} example at index {position} has an empty subject and text"
+            )

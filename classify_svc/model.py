@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -18,7 +19,7 @@ from classify_svc.examples import (
     examples_sha256,
     training_categories,
 )
-from classify_svc.folds import stratified_folds
+from classify_svc.folds import Fold, stratified_folds
 from classify_svc.pipeline import StackedPipeline, fit_pipeline
 
 MAX_EVALUATION_FOLDS = 5
@@ -134,17 +135,26 @@ def _cross_validated_probabilities(
 ) -> tuple[NDArray[np.float64], int]:
     # Folds never exceed the smallest category, so every category is in every training part.
     fold_count = int(min(MAX_EVALUATION_FOLDS, np.bincount(labels).min()))
-    probabilities = np.empty((labels.size, category_count), dtype=np.float64)
-    for training, held_out in stratified_folds(labels, fold_count, seed):
+    folds = stratified_folds(labels, fold_count, seed)
+
+    def held_out_probabilities(fold: Fold) -> NDArray[np.float64]:
+        training, held_out = fold
         pipeline = fit_pipeline(
             [examples[i] for i in training],
             labels[training],
             category_count,
-            num_threads=num_threads,
+            num_threads=1,
             seed=seed,
         )
-        held_out_examples = [examples[i] for i in held_out]
-        probabilities[held_out] = pipeline.probabilities(held_out_examples, num_threads)
+        return pipeline.probabilities([examples[i] for i in held_out])
+
+    # Whole folds in parallel: the booster stage is single-threaded (see BOOSTER_THREADS).
+    probabilities = np.empty((labels.size, category_count), dtype=np.float64)
+    with ThreadPoolExecutor(max_workers=num_threads) as pool:
+        for (_, held_out), fold_probabilities in zip(
+            folds, pool.map(held_out_probabilities, folds), strict=True
+        ):
+            probabilities[held_out] = fold_probabilities
     return probabilities, fold_count
 
 

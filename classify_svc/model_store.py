@@ -86,12 +86,17 @@ class ModelStore:
             payload = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
         except (pickle.PicklingError, TypeError, AttributeError) as error:
             raise ModelStoreError(f"model {model.version} cannot be pickled: {error}") from error
-        description = self._description(model, payload)
-        self._directory.mkdir(parents=True, exist_ok=True)
         try:
+            description = json.dumps(self._description(model, payload), indent=2).encode()
+        except (TypeError, ValueError) as error:
+            raise ModelStoreError(
+                f"model {model.version}: metadata cannot be written as JSON: {error}"
+            ) from error
+        try:
+            self._directory.mkdir(parents=True, exist_ok=True)
             _write_atomically(model_path, payload)
             try:
-                _write_atomically(metadata_path, json.dumps(description, indent=2).encode())
+                _write_atomically(metadata_path, description)
             except BaseException:
                 model_path.unlink(missing_ok=True)
                 raise
@@ -121,11 +126,11 @@ class ModelStore:
         vouched = [str(description.get("model_sha256", ""))]
         if expected_sha256 is not None:
             vouched.append(expected_sha256)
-        if not all(hmac.compare_digest(digest, expected) for expected in vouched):
+        if not all(_same_digest(digest, expected) for expected in vouched):
             raise ModelTamperedError(
                 f"model {version}: {model_path} does not have the recorded SHA-256; refusing it"
             )
-        if self._signing_key is not None and not hmac.compare_digest(
+        if self._signing_key is not None and not _same_digest(
             _signature(self._signing_key, payload), str(description.get("model_hmac_sha256", ""))
         ):
             raise ModelTamperedError(
@@ -184,6 +189,11 @@ def _checked(version: str) -> str:
     if not _VERSION_PATTERN.fullmatch(version):
         raise ModelStoreError(f"malformed model version {version!r}")
     return version
+
+
+def _same_digest(actual: str, expected: str) -> bool:
+    # Constant-time, and bytes so that a non-ASCII value in edited metadata is just a mismatch.
+    return hmac.compare_digest(actual.encode(), expected.encode())
 
 
 def _signature(key: bytes, payload: bytes) -> str:

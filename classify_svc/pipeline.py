@@ -59,6 +59,8 @@ def fit_pipeline(
     then refitted on all the examples. The out-of-fold linear fits run on ``num_threads``
     threads; the booster on one (see ``BOOSTER_THREADS``).
     """
+    # Kept columns and IDF come from all the examples, held-out folds included: they use no
+    # label, so the out-of-fold scores stay honest about the categories.
     text = TextFeaturizer.fit([example.content for example in examples])
     features = text.transform([example.content for example in examples])
     # Categories smaller than the split count are fine: see ``stratified_folds``.

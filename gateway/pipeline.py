@@ -32,6 +32,8 @@ from gateway.tables import PipelineRow
 _log = logging.getLogger(__name__)
 _tracer = trace.get_tracer("conflux.gateway")
 _FEED_PAGE = 200
+LEASE = timedelta(seconds=30)
+"""How long a claim lasts without renewal: a crashed worker's requests are taken again after it."""
 
 
 class Pipeline:
@@ -50,13 +52,16 @@ class Pipeline:
         self._clients = clients
         self._steps = steps
         self._pool = pool
-        self._lease = timedelta(seconds=settings.step_timeout_seconds * 2)
+        self._lease = LEASE
         self._work = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
 
     async def start(self) -> None:
-        """Starts the follower and the workers."""
+        """Frees what a crashed run left claimed, then starts the follower and the workers."""
+        released = await self._pool.run(self._store.release_leases_of_a_previous_run)
+        if released:
+            _log.info("resuming %d requests left in progress by the previous run", released)
         self._tasks.append(asyncio.create_task(self._follow(), name="gateway-follower"))
         self._tasks += [
             asyncio.create_task(self._work_loop(), name=f"gateway-worker-{n}")
@@ -138,6 +143,7 @@ class Pipeline:
                 context=parent,
                 attributes={"conflux.request_id": row.request_id, "conflux.step": step_name},
             ) as span:
+                renewal = asyncio.create_task(self._keep_lease(row.request_id))
                 try:
                     item = await self._item(row.request_id)
                     result = await step.run(
@@ -148,6 +154,8 @@ class Pipeline:
                     span.set_status(trace.Status(trace.StatusCode.ERROR, str(error)))
                     await self._fail(row.request_id, step_name, error, attempts + 1)
                     return
+                finally:
+                    renewal.cancel()
             if not await self._pool.run(
                 self._store.succeed, row.request_id, step_name, result, self._lease
             ):
@@ -156,6 +164,11 @@ class Pipeline:
             attempts = 0
             position = list(self._steps).index(step_name)
             step_name = list(self._steps)[position + 1] if position + 1 < len(self._steps) else ""
+
+    async def _keep_lease(self, request_id: str) -> None:
+        while True:
+            await asyncio.sleep(LEASE.total_seconds() / 3)
+            await self._pool.run(self._store.renew, request_id, LEASE)
 
     async def _item(self, request_id: str) -> ingest_service_pb2.Item:
         try:

@@ -113,6 +113,29 @@ class PipelineStore:
             row.lease_until = now + lease
             return row
 
+    def renew(self, request_id: str, lease: timedelta) -> None:
+        """Extends the lease of a request being processed (the worker is alive)."""
+        with self._database.writing() as session:
+            row = session.get(PipelineRow, request_id)
+            if row is not None and row.lease_until is not None:
+                row.lease_until = utc_now() + lease
+
+    def release_leases_of_a_previous_run(self) -> int:
+        """Frees every lease, at the start of the only process writing this store.
+
+        Only for the embedded store (SQLite has one writer process): leases left by a crash
+        then belong to no live worker. With PostgreSQL, leases expire instead.
+        """
+        if not self._database.is_sqlite:
+            return 0
+        with self._database.writing() as session:
+            rows = list(
+                session.scalars(select(PipelineRow).where(PipelineRow.lease_until.is_not(None)))
+            )
+            for row in rows:
+                row.lease_until = None
+            return len(rows)
+
     def set_trace_parent(self, request_id: str, trace_parent: str) -> None:
         """Keeps the W3C traceparent of the request's trace, for the steps resumed later."""
         with self._database.writing() as session:

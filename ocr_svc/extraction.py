@@ -16,14 +16,14 @@ from typing import Protocol
 
 from ocr_svc import media
 from ocr_svc.deadline import Deadline, DeadlineExceededError
-from ocr_svc.html_text import html_to_text
+from chassis.html_text import html_to_text
 from ocr_svc.office_text import docx_text, odt_text
 from ocr_svc.page_ocr import ocr_page
 from ocr_svc.page_source import LayerText, PageFailure, PageSource, UnreadableDocumentError
 from ocr_svc.pdf_pages import PdfDocument
 from ocr_svc.raster_pages import RasterDocument
 from ocr_svc.tesseract import TesseractError, validate_languages
-from ocr_svc.text_decoding import decode_text
+from chassis.text_decoding import decode_text
 
 DEFAULT_LANGUAGES = "fra+eng"
 DEFAULT_TIME_LIMIT_S = 120.0
@@ -105,8 +105,9 @@ def extract_text(
     a fresh directory under `work_dir` (the system's temporary directory by default), removed
     before returning.
 
-    Raises `ValueError` for a malformed `languages`, and `ToolMissingError` when tesseract or
-    pdftoppm is not installed; a bad document never raises.
+    Raises `ValueError` when `languages` is malformed or (at the first OCR'd page) names a
+    language tesseract does not have, and `ToolMissingError` when tesseract or pdftoppm is not
+    installed; a bad document never raises.
     """
     started = time.monotonic()
     validate_languages(languages)
@@ -148,25 +149,11 @@ def _read_pages(
     failures: list[str] = []
     try:
         for source in document.pages(work_dir, deadline):
-            if isinstance(source, PageFailure):
-                failures.append(f"page {source.number}: {source.reason}")
-            elif isinstance(source, LayerText):
-                read.append(PageText(source.number, source.text, _EXACT, Method.TEXT_LAYER, ""))
+            page = _read_page(source, languages, deadline)
+            if isinstance(page, PageText):
+                read.append(page)
             else:
-                try:
-                    recognition = ocr_page(source, languages=languages, deadline=deadline)
-                except TesseractError as exc:
-                    failures.append(f"page {source.number}: OCR failed: {exc}")
-                    continue
-                read.append(
-                    PageText(
-                        source.number,
-                        recognition.text,
-                        recognition.confidence,
-                        Method.OCR,
-                        languages,
-                    )
-                )
+                failures.append(page)
     except DeadlineExceededError:
         done = len(read) + len(failures)
         summary = (
@@ -180,8 +167,25 @@ def _read_pages(
     return tuple(read), status, "; ".join(failures)
 
 
+def _read_page(source: PageSource, languages: str, deadline: Deadline) -> PageText | str:
+    """The text of one page, or why it has none."""
+    if isinstance(source, PageFailure):
+        return f"page {source.number}: {source.reason}"
+    if isinstance(source, LayerText):
+        return PageText(source.number, source.text, _EXACT, Method.TEXT_LAYER, language="")
+    try:
+        recognition = ocr_page(source, languages=languages, deadline=deadline)
+    except TesseractError as exc:
+        return f"page {source.number}: OCR failed: {exc}"
+    return PageText(source.number, recognition.text, recognition.confidence, Method.OCR, languages)
+
+
+def _read_plain(data: bytes, charset: str | None) -> str:
+    return decode_text(data, charset).text
+
+
 def _read_html(data: bytes, charset: str | None) -> str:
-    return html_to_text(decode_text(data, charset))
+    return html_to_text(decode_text(data, charset).text)
 
 
 def _read_docx(data: bytes, _charset: str | None) -> str:
@@ -193,7 +197,7 @@ def _read_odt(data: bytes, _charset: str | None) -> str:
 
 
 _NATIVE_READERS: dict[str, Callable[[bytes, str | None], str]] = {
-    media.PLAIN_TEXT: decode_text,
+    media.PLAIN_TEXT: _read_plain,
     media.HTML: _read_html,
     media.DOCX: _read_docx,
     media.ODT: _read_odt,

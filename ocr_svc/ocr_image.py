@@ -8,6 +8,8 @@ OCR_MODES = frozenset({"1", "L", "RGB"})
 """Pillow modes tesseract reads as they are."""
 _SIXTEEN_BIT_MODES = frozenset({"I", "I;16", "I;16L", "I;16B", "I;16N"})
 _SIXTEEN_TO_EIGHT_BITS = 256
+# Resolutions outside this range are placeholders written by software, not measurements.
+_PLAUSIBLE_DPI = range(50, 2401)
 
 
 def ocr_ready(image: Image.Image) -> Image.Image:
@@ -25,3 +27,12 @@ def ocr_ready(image: Image.Image) -> Image.Image:
     if image.mode in _SIXTEEN_BIT_MODES:
         return image.convert("I").point(lambda value: value / _SIXTEEN_TO_EIGHT_BITS).convert("L")
     return image.convert("RGB")
+
+
+def plausible_dpi(dpi: float) -> int | None:
+    """Return `dpi` rounded when it is a believable scanning resolution, else None.
+
+    Tesseract is better off estimating the resolution itself than trusting a placeholder.
+    """
+    rounded = round(dpi)
+    return rounded if rounded in _PLAUSIBLE_DPI else None

@@ -14,7 +14,7 @@ from typing import Any
 from pypdf import PageObject
 from pypdf.generic import DictionaryObject, StreamObject
 
-from ocr_svc.ocr_image import OCR_MODES, ocr_ready
+from ocr_svc.ocr_image import OCR_MODES, ocr_ready, plausible_dpi
 from ocr_svc.page_source import PageImage
 from ocr_svc.pixel_limit import MAX_PAGE_PIXELS
 
@@ -22,7 +22,6 @@ Matrix = tuple[float, float, float, float, float, float]
 
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 _POINTS_PER_INCH = 72
-_DPI_RANGE = (50, 2400)
 # Graphics-state operators and the drawing of an XObject: a page made only of these, drawing one
 # image, is a bare scan.
 _SCAN_OPERATORS = frozenset(
@@ -144,14 +143,15 @@ def _matrix(operands: list[Any]) -> Matrix | None:
 
 
 def _is_plain_scan(xobject: StreamObject) -> bool:
-    """An image with one scanner encoding, grey or RGB (or a 1-bit mask), and no soft mask."""
+    """An image with one scanner encoding, grey or RGB, neither a stencil nor soft-masked."""
     filters = xobject.get("/Filter")
     if isinstance(filters, list):
         filters = filters[0] if len(filters) == 1 else None
-    if not isinstance(filters, str) or filters not in _SCAN_FILTERS or "/SMask" in xobject:
+    # Stencil masks (/ImageMask) paint with the fill colour: their pixels alone can mislead.
+    if not isinstance(filters, str) or filters not in _SCAN_FILTERS or "/ImageMask" in xobject:
         return False
-    if xobject.get("/ImageMask"):
-        return True
+    if "/SMask" in xobject:
+        return False
     colour_space = xobject.get("/ColorSpace")
     colour_space = colour_space.get_object() if colour_space is not None else None
     if isinstance(colour_space, str):
@@ -183,6 +183,4 @@ def _near_zero(*values: float) -> bool:
 def _dpi(width_pixels: int, width_points: float) -> int | None:
     if width_points <= 0:
         return None
-    dpi = round(width_pixels * _POINTS_PER_INCH / width_points)
-    low, high = _DPI_RANGE
-    return dpi if low <= dpi <= high else None
+    return plausible_dpi(width_pixels * _POINTS_PER_INCH / width_points)

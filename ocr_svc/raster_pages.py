@@ -9,11 +9,10 @@ from pathlib import Path
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from ocr_svc.deadline import Deadline
-from ocr_svc.ocr_image import ocr_ready
+from ocr_svc.ocr_image import ocr_ready, plausible_dpi
 from ocr_svc.page_source import PageFailure, PageImage, PageSource, UnreadableDocumentError
 from ocr_svc.pixel_limit import BOMB_ERRORS, MAX_PAGE_PIXELS
 
-_DPI_RANGE = (50, 2400)
 _UPRIGHT = 1
 # Files tesseract reads as they are, so that a single upright page needs no decoding here.
 _DIRECT_EXTENSIONS = {"PNG": ".png", "JPEG": ".jpg", "TIFF": ".tif"}
@@ -105,8 +104,6 @@ def _dpi(image: Image.Image) -> int | None:
     if not isinstance(declared, tuple) or not declared:
         return None
     try:
-        dpi = round(float(declared[0]))
+        return plausible_dpi(float(declared[0]))
     except (TypeError, ValueError):
         return None
-    low, high = _DPI_RANGE
-    return dpi if low <= dpi <= high else None

@@ -7,13 +7,19 @@ from typing import Any
 import grpc
 from google.protobuf.duration_pb2 import Duration
 
-from chassis.errors import FieldViolation, InvalidArgumentError, ResourceExhaustedError
+from chassis.errors import (
+    FieldViolation,
+    InvalidArgumentError,
+    ResourceExhaustedError,
+    UnavailableError,
+)
 from chassis.workers import AdmissionQueue, BlockingPool, QueueFullError
 from conflux.ingest.v1 import ingest_service_pb2, ingest_service_pb2_grpc
 from conflux.ocr.v1 import ocr_service_pb2 as pb
 from conflux.ocr.v1 import ocr_service_pb2_grpc as pb_grpc
 from ocr_svc.cache import ExtractionCache
 from ocr_svc.config import OcrSettings
+from ocr_svc.external_tool import ToolMissingError
 from ocr_svc.extraction import Extraction, Method, Status, extract_text
 
 _METHODS = {
@@ -82,6 +88,14 @@ class OcrServicer(pb_grpc.OcrServiceServicer):
                     languages=languages,
                     time_limit_s=limit,
                 )
+        except ToolMissingError as missing:
+            raise UnavailableError("OCR_TOOL_MISSING", str(missing)) from missing
+        except ValueError as bad_languages:
+            raise InvalidArgumentError(
+                "INVALID_LANGUAGES",
+                str(bad_languages),
+                [FieldViolation("languages", str(bad_languages))],
+            ) from bad_languages
         except QueueFullError as full:
             raise ResourceExhaustedError(
                 "OCR_QUEUE_FULL", f"the OCR queue is full: {full}"

@@ -20,11 +20,16 @@ _LANGUAGES = re.compile(r"[A-Za-z0-9_]+(\+[A-Za-z0-9_]+)*")
 _WORD_LEVEL = "5"
 _TSV_COLUMNS = 12
 _MAX_ERROR_CHARS = 300
+_MISSING_LANGUAGE = b"Failed loading language"
 _ROTATE_LINE = re.compile(rb"^Rotate:\s*(\d+)\s*$", re.MULTILINE)
 
 
 class TesseractError(Exception):
     """Raised when tesseract exits with an error for this image (unreadable image, bad language)."""
+
+
+class LanguageNotInstalledError(ValueError):
+    """Raised when a requested language has no trained data installed: a caller's error."""
 
 
 class PageSegmentation(enum.IntEnum):
@@ -69,9 +74,9 @@ def recognise(
     `image` SHALL be a file already known to be an image: tesseract reads any other text file as
     a list of image paths to open.
 
-    Raises `TesseractError` when tesseract rejects the image or the languages,
-    `DeadlineExceededError` when it runs past the deadline, `ToolMissingError` when it is not
-    installed.
+    Raises `TesseractError` when tesseract rejects the image, `LanguageNotInstalledError` when a
+    language is not installed, `DeadlineExceededError` when it runs past the deadline, and
+    `ToolMissingError` when tesseract itself is not installed.
     """
     args = [TESSERACT, str(image), "stdout", "-l", validate_languages(languages)]
     args += ["--psm", str(int(segmentation))]
@@ -80,7 +85,10 @@ def recognise(
     args.append("tsv")
     completed = run_tool(args, deadline, extra_env=_ENV)
     if completed.returncode != 0:
-        raise TesseractError(_error_text(completed.stderr) or f"exit code {completed.returncode}")
+        complaint = _error_text(completed.stderr) or f"exit code {completed.returncode}"
+        if _MISSING_LANGUAGE in completed.stderr:
+            raise LanguageNotInstalledError(f"tesseract language not installed: {complaint}")
+        raise TesseractError(complaint)
     return parse_tsv(completed.stdout.decode("utf-8", errors="replace"))
 
 

@@ -42,7 +42,11 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     """Counts the storage tests that passed on each database."""
     if report.when == "call" and report.passed:
         for backend in BACKENDS:
-            if f"[{backend}" in report.nodeid or f"-{backend}]" in report.nodeid or f"-{backend}-" in report.nodeid:
+            if (
+                f"[{backend}" in report.nodeid
+                or f"-{backend}]" in report.nodeid
+                or f"-{backend}-" in report.nodeid
+            ):
                 _passed_per_backend[backend] += 1
 
 

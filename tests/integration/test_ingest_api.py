@@ -120,7 +120,9 @@ async def test_short_messages_typed_or_as_json(stub: pb_grpc.IngestServiceAsyncS
         _raw(
             channel_pb2.CHANNEL_PHONE,
             short_message_json(
-                channel="phone", sender="+33612345678", body="Appel de M. Durand",
+                channel="phone",
+                sender="+33612345678",
+                body="Appel de M. Durand",
                 sent_time="2026-11-12T14:05:00+00:00",
             ),
             "note.json",
@@ -164,7 +166,9 @@ async def test_accepted_feed_pages_with_a_cursor(stub: pb_grpc.IngestServiceAsyn
     seen: list[int] = []
     token = ""
     while True:
-        page = await stub.ListAcceptedItems(pb.ListAcceptedItemsRequest(page_size=2, page_token=token))
+        page = await stub.ListAcceptedItems(
+            pb.ListAcceptedItemsRequest(page_size=2, page_token=token)
+        )
         assert page.next_page_token
         seen += [item.sequence for item in page.items]
         if not page.items:
@@ -176,7 +180,9 @@ async def test_accepted_feed_pages_with_a_cursor(stub: pb_grpc.IngestServiceAsyn
 
 
 TRUNCATED_EMAIL = email_bytes(
-    sender="a@example.com", subject="s", body="b",
+    sender="a@example.com",
+    subject="s",
+    body="b",
     attachments=[("f.pdf", "application/pdf", PDF)],
 )[:-200]
 
@@ -186,46 +192,75 @@ TRUNCATED_EMAIL = email_bytes(
     [
         pytest.param(
             _raw(channel_pb2.CHANNEL_EMAIL, TRUNCATED_EMAIL),
-            grpc.StatusCode.INVALID_ARGUMENT, "MALFORMED_EMAIL", "raw", id="truncated-email",
+            grpc.StatusCode.INVALID_ARGUMENT,
+            "MALFORMED_EMAIL",
+            "raw",
+            id="truncated-email",
         ),
         pytest.param(
             _raw(channel_pb2.CHANNEL_EMAIL, bytes(range(256)) * 4),
-            grpc.StatusCode.INVALID_ARGUMENT, "MALFORMED_EMAIL", "raw", id="garbage-bytes",
+            grpc.StatusCode.INVALID_ARGUMENT,
+            "MALFORMED_EMAIL",
+            "raw",
+            id="garbage-bytes",
         ),
         pytest.param(
             _raw(channel_pb2.CHANNEL_EMAIL, b""),
-            grpc.StatusCode.INVALID_ARGUMENT, "EMPTY_CONTENT", "raw", id="empty-file",
+            grpc.StatusCode.INVALID_ARGUMENT,
+            "EMPTY_CONTENT",
+            "raw",
+            id="empty-file",
         ),
         pytest.param(
             _raw(channel_pb2.CHANNEL_MAIL, b"", "scan.pdf", "application/pdf"),
-            grpc.StatusCode.INVALID_ARGUMENT, "EMPTY_CONTENT", "raw", id="zero-byte-pdf",
+            grpc.StatusCode.INVALID_ARGUMENT,
+            "EMPTY_CONTENT",
+            "raw",
+            id="zero-byte-pdf",
         ),
         pytest.param(
-            _raw(channel_pb2.CHANNEL_MAIL, b"<html>not a pdf</html>", "scan.pdf", "application/pdf"),
-            grpc.StatusCode.INVALID_ARGUMENT, "NOT_A_DOCUMENT", "raw", id="fake-pdf",
+            _raw(
+                channel_pb2.CHANNEL_MAIL, b"<html>not a pdf</html>", "scan.pdf", "application/pdf"
+            ),
+            grpc.StatusCode.INVALID_ARGUMENT,
+            "NOT_A_DOCUMENT",
+            "raw",
+            id="fake-pdf",
         ),
         pytest.param(
             _raw(channel_pb2.CHANNEL_SMS, short_message_json(channel="sms", body="Bonjour")),
-            grpc.StatusCode.INVALID_ARGUMENT, "INVALID_MESSAGE", "message.sender",
+            grpc.StatusCode.INVALID_ARGUMENT,
+            "INVALID_MESSAGE",
+            "message.sender",
             id="json-missing-sender",
         ),
         pytest.param(
             _raw(channel_pb2.CHANNEL_SMS, short_message_json(sender="+33612345678")),
-            grpc.StatusCode.INVALID_ARGUMENT, "INVALID_MESSAGE", "message.body",
+            grpc.StatusCode.INVALID_ARGUMENT,
+            "INVALID_MESSAGE",
+            "message.body",
             id="json-missing-body",
         ),
         pytest.param(
             _raw(channel_pb2.CHANNEL_SMS, b"{not json"),
-            grpc.StatusCode.INVALID_ARGUMENT, "MALFORMED_JSON", "raw", id="json-malformed",
+            grpc.StatusCode.INVALID_ARGUMENT,
+            "MALFORMED_JSON",
+            "raw",
+            id="json-malformed",
         ),
         pytest.param(
             _raw(channel_pb2.CHANNEL_UNSPECIFIED, b"x"),
-            grpc.StatusCode.INVALID_ARGUMENT, "MISSING_CHANNEL", "header.channel",
+            grpc.StatusCode.INVALID_ARGUMENT,
+            "MISSING_CHANNEL",
+            "header.channel",
             id="missing-channel",
         ),
         pytest.param(
             _raw(channel_pb2.CHANNEL_MAIL, b"%PDF-1.4\n" + b"0" * MAX_ITEM_BYTES + b"%%EOF"),
-            grpc.StatusCode.RESOURCE_EXHAUSTED, "ITEM_TOO_LARGE", None, id="over-size-limit",
+            grpc.StatusCode.RESOURCE_EXHAUSTED,
+            "ITEM_TOO_LARGE",
+            None,
+            id="over-size-limit",
         ),
     ],
 )

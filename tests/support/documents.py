@@ -6,24 +6,43 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Sequence
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from datetime import datetime
 from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
+from pypdf import PdfReader, PdfWriter
 
-SCAN_FONT_SIZE = 40
+FONT_SIZE = 40
+MARGIN = 30
+LINE_SPACING = 1.5
+SCAN_DPI = 150
 
 
-def text_layer_pdf(pages: Sequence[Sequence[str]]) -> bytes:
-    """A PDF written by hand whose pages carry ``pages`` (lines) as a real text layer."""
+def render_text(lines: Sequence[str]) -> Image.Image:
+    """A white greyscale image with `lines` in black, large enough for tesseract."""
+    font = ImageFont.load_default(size=FONT_SIZE)
+    width = int(max(font.getlength(line) for line in lines)) + 2 * MARGIN
+    step = int(FONT_SIZE * LINE_SPACING)
+    image = Image.new("L", (width, step * len(lines) + 2 * MARGIN), 255)
+    draw = ImageDraw.Draw(image)
+    for index, line in enumerate(lines):
+        draw.text((MARGIN, MARGIN + index * step), line, font=font, fill=0)
+    return image
+
+
+def text_layer_pdf(pages: Sequence[Sequence[str]], *, invisible: bool = False) -> bytes:
+    """A PDF written by hand whose pages carry `pages` as a real text layer (Helvetica).
+
+    With `invisible`, the text is not painted (render mode 3), as OCR'd scans store theirs.
+    """
     font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
     page_objects: list[bytes] = []
     kids: list[str] = []
     for index, lines in enumerate(pages):
         page_id = 4 + 2 * index
-        stream = _content(lines)
+        stream = _text_content(lines, invisible=invisible)
         page_objects.append(
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
             b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % (page_id + 1)
@@ -47,27 +66,37 @@ def text_layer_pdf(pages: Sequence[Sequence[str]]) -> bytes:
     return bytes(out)
 
 
-def _content(lines: Sequence[str]) -> bytes:
-    parts = [b"BT /F1 12 Tf 72 720 Td 16 TL"]
+def _text_content(lines: Sequence[str], *, invisible: bool) -> bytes:
+    operators = ["BT", "/F1 14 Tf", "18 TL", "72 720 Td"]
+    if invisible:
+        operators.append("3 Tr")
     for line in lines:
         escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-        parts.append(b"(%s) '" % escaped.encode("cp1252"))
-    parts.append(b"ET")
-    return b"\n".join(parts)
+        operators.append(f"({escaped}) Tj T*")
+    operators.append("ET")
+    return "\n".join(operators).encode("cp1252")
+
+
+def scanned_pdf_of(*pages: Image.Image, dpi: int = SCAN_DPI) -> bytes:
+    """An image-only PDF, one page per image, as Pillow writes it (a JPEG per page)."""
+    buffer = io.BytesIO()
+    pages[0].save(buffer, "PDF", resolution=dpi, save_all=True, append_images=list(pages[1:]))
+    return buffer.getvalue()
+
+
+def joined_pdf(*documents: bytes) -> bytes:
+    """The pages of `documents`, in order, in one PDF."""
+    writer = PdfWriter()
+    for document in documents:
+        writer.append(PdfReader(io.BytesIO(document)))
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 def scanned_pdf(lines: Sequence[str]) -> bytes:
-    """An image-only PDF (no text layer) of ``lines`` rendered large enough for tesseract."""
-    font = ImageFont.load_default(size=SCAN_FONT_SIZE)
-    width = int(max(font.getlength(line) for line in lines)) + 80
-    step = int(SCAN_FONT_SIZE * 1.6)
-    image = Image.new("L", (width, step * len(lines) + 80), 255)
-    draw = ImageDraw.Draw(image)
-    for index, line in enumerate(lines):
-        draw.text((40, 40 + index * step), line, font=font, fill=0)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PDF", resolution=150)
-    return buffer.getvalue()
+    """An image-only PDF (no text layer) of ``lines``, one page."""
+    return scanned_pdf_of(render_text(lines))
 
 
 def email_bytes(

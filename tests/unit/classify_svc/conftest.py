@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from classify_svc.examples import Example
@@ -98,8 +100,12 @@ MESSAGES: dict[str, tuple[str, ...]] = {
 CHANNELS = ("email", "mail", "form")
 
 
-def labelled_examples() -> list[Example]:
-    """Fifteen examples per category, channels and attachments varying with position."""
+RequestFactory = Callable[..., Example]
+
+
+@pytest.fixture(scope="session")
+def examples() -> list[Example]:
+    """Fifteen labelled examples per category, channel and attachments varying with position."""
     return [
         Example(
             subject="",
@@ -114,17 +120,14 @@ def labelled_examples() -> list[Example]:
     ]
 
 
-def request(text: str, subject: str = "") -> Example:
-    """An unlabelled email request."""
-    return Example(
-        subject=subject, text=text, channel="email", attachment_media_types=(), party_known=True
-    )
-
-
 @pytest.fixture(scope="session")
-def examples() -> list[Example]:
-    """The labelled set."""
-    return labelled_examples()
+def make_request() -> RequestFactory:
+    """Builds an unlabelled email request from a text (and a subject)."""
+
+    def request(text: str, subject: str = "") -> Example:
+        return Example(subject, text, "email", (), party_known=True)
+
+    return request
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,9 @@ from ocr_svc.external_tool import ToolMissingError, run_tool
 
 def test_output_and_environment_reach_the_caller() -> None:
     completed = run_tool(
-        ["sh", "-c", 'echo "$OMP_THREAD_LIMIT"'], Deadline.after(10), extra_env={"OMP_THREAD_LIMIT": "1"}
+        ["sh", "-c", 'echo "$OMP_THREAD_LIMIT"'],
+        Deadline.after(10),
+        extra_env={"OMP_THREAD_LIMIT": "1"},
     )
 
     assert completed.returncode == 0

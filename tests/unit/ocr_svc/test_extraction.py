@@ -32,7 +32,9 @@ def _png_header_only(width: int, height: int) -> bytes:
     """A PNG whose header declares `width` x `height` grey pixels, with (almost) no pixel data."""
 
     def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
 
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
     return (
@@ -124,7 +126,9 @@ def test_garbage_text_layer_over_a_scan_is_replaced_by_ocr(
 
 
 @pytest.mark.tesseract
-@pytest.mark.parametrize(("image_format", "media_type"), [("PNG", "image/png"), ("JPEG", "image/jpeg")])
+@pytest.mark.parametrize(
+    ("image_format", "media_type"), [("PNG", "image/png"), ("JPEG", "image/jpeg")]
+)
 def test_single_images_are_ocred(text_image: TextImage, image_format: str, media_type: str) -> None:
     data = _image_bytes(text_image(["Customer number 31337"]), image_format)
 
@@ -140,9 +144,7 @@ def test_single_images_are_ocred(text_image: TextImage, image_format: str, media
 def test_each_frame_of_a_fax_tiff_is_a_page(text_image: TextImage) -> None:
     first = text_image(["First page 1111"]).convert("1")
     second = text_image(["Second page 2222"]).convert("1")
-    data = _image_bytes(
-        first, "TIFF", save_all=True, append_images=[second], compression="group4"
-    )
+    data = _image_bytes(first, "TIFF", save_all=True, append_images=[second], compression="group4")
 
     extraction = extract_text(data, "image/tiff")
 
@@ -293,6 +295,16 @@ def test_html_is_native_readable_text() -> None:
 def test_malformed_languages_are_refused() -> None:
     with pytest.raises(ValueError, match="language"):
         extract_text(b"text", "text/plain", languages="fra; rm -rf /")
+
+
+@pytest.mark.tesseract
+def test_uninstalled_language_is_refused_not_blamed_on_the_document(
+    text_image: TextImage,
+) -> None:
+    data = _image_bytes(text_image(["Hello"]), "PNG")
+
+    with pytest.raises(ValueError, match="not installed"):
+        extract_text(data, "image/png", languages="notinstalled")
 
 
 @pytest.mark.tesseract

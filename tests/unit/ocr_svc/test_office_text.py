@@ -70,7 +70,9 @@ def test_odt_paragraphs_headings_spaces_and_breaks() -> None:
 
 
 def test_zip_without_the_document_part_is_unreadable() -> None:
-    with pytest.raises(UnreadableDocumentError, match=r"not a DOCX document: no word/document\.xml"):
+    with pytest.raises(
+        UnreadableDocumentError, match=r"not a DOCX document: no word/document\.xml"
+    ):
         docx_text(_zip({"other.xml": "<x/>"}))
 
 

@@ -10,6 +10,7 @@ from PIL import Image
 
 from ocr_svc.deadline import Deadline, DeadlineExceededError
 from ocr_svc.tesseract import (
+    LanguageNotInstalledError,
     TesseractError,
     available_languages,
     detect_rotation,
@@ -20,10 +21,13 @@ from ocr_svc.tesseract import (
 
 TextImage = Callable[[Sequence[str]], Image.Image]
 
-_HEADER = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
+_HEADER = (
+    "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
+)
 
 
-def _row(level: int, block: int, paragraph: int, line: int, conf: float, text: str) -> str:
+def _row(level: int, position: tuple[int, int, int], conf: float, text: str) -> str:
+    block, paragraph, line = position
     return f"{level}\t1\t{block}\t{paragraph}\t{line}\t1\t0\t0\t10\t10\t{conf}\t{text}"
 
 
@@ -31,13 +35,13 @@ def test_tsv_rebuilds_lines_and_paragraphs() -> None:
     tsv = "\n".join(
         [
             _HEADER,
-            _row(1, 0, 0, 0, -1, ""),
-            _row(5, 1, 1, 1, 90, "Dear"),
-            _row(5, 1, 1, 1, 80, "Sir,"),
-            _row(5, 1, 1, 2, 70, "hello"),
-            _row(4, 1, 2, 1, -1, ""),
-            _row(5, 1, 2, 1, 60, "Regards"),
-            _row(5, 2, 1, 1, -1, "   "),
+            _row(1, (0, 0, 0), -1, ""),
+            _row(5, (1, 1, 1), 90, "Dear"),
+            _row(5, (1, 1, 1), 80, "Sir,"),
+            _row(5, (1, 1, 2), 70, "hello"),
+            _row(4, (1, 2, 1), -1, ""),
+            _row(5, (1, 2, 1), 60, "Regards"),
+            _row(5, (2, 1, 1), -1, "   "),
         ]
     )
 
@@ -49,7 +53,7 @@ def test_tsv_rebuilds_lines_and_paragraphs() -> None:
 
 
 def test_tsv_without_words_has_no_confidence() -> None:
-    recognition = parse_tsv(_HEADER + "\n" + _row(1, 0, 0, 0, -1, ""))
+    recognition = parse_tsv(_HEADER + "\n" + _row(1, (0, 0, 0), -1, ""))
 
     assert recognition.text == ""
     assert recognition.confidence == 0.0
@@ -102,11 +106,11 @@ def test_unreadable_image_is_a_tesseract_error(tmp_path: Path) -> None:
 
 
 @pytest.mark.tesseract
-def test_missing_language_is_a_tesseract_error(text_image: TextImage, tmp_path: Path) -> None:
+def test_missing_language_is_the_callers_error(text_image: TextImage, tmp_path: Path) -> None:
     image = tmp_path / "page.png"
     text_image(["x"]).save(image)
 
-    with pytest.raises(TesseractError, match="notinstalled"):
+    with pytest.raises(LanguageNotInstalledError, match="notinstalled"):
         recognise(image, languages="notinstalled", deadline=Deadline.after(30))
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ingest_svc.text_decoding import decode_text
+from chassis.text_decoding import decode_text
 
 FRENCH = "Le véhicule a été accidenté à Noël « côté conducteur » – 1 200 €"
 
@@ -65,3 +65,9 @@ def test_missing_charset_is_detected(text: str, codec: str) -> None:
 
 def test_byte_order_mark_is_not_text() -> None:
     assert decode_text(b"\xef\xbb\xbfBonjour", "utf-8").text == "Bonjour"
+
+
+def test_utf16_with_a_byte_order_mark_is_read_whatever_the_label() -> None:
+    text = "Objet : réclamation concernant l'échéance de février"
+    assert decode_text(text.encode("utf-16"), "iso-8859-1").text == text
+    assert decode_text(text.encode("utf-16")).text == text

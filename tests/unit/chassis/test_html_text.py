@@ -1,6 +1,6 @@
 """html_to_text: what a person would read in the HTML of a mail."""
 
-from ingest_svc.html_text import html_to_text
+from chassis.html_text import html_to_text
 
 
 def test_invisible_elements_are_dropped() -> None:

@@ -22,6 +22,9 @@ _UTF8 = "utf-8"
 # Statistical detection is unreliable on the short texts mail is made of (charset-normalizer
 # reads "Café à Noël" in Latin-1 as Urdu, a Latin-1 subject as Japanese), so Windows-1252 is tried
 # first, and kept when the text reads like a Western language.
+# A byte order mark names the encoding better than any label: UTF-16 text in particular is not
+# readable as anything else.
+_BYTE_ORDER_MARKS = ((codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]{3,}")
 
 
@@ -43,6 +46,11 @@ def decode_text(data: bytes, declared_charset: str | None = None) -> DecodedText
     usual mislabelling). Otherwise the text is ASCII, UTF-8, the encoding charset-normalizer finds
     (Windows-1252 on a tie), or Latin-1, in that order, and ``problem`` names the failed label.
     """
+    for mark, codec in _BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            decoded = _strict(data, codec)
+            if decoded is not None:
+                return DecodedText(decoded, codec, "")
     label = (declared_charset or "").strip().strip("\"'").lower()
     if not label:
         return _detect(data, "")
