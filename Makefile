@@ -5,8 +5,16 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-BUF := .tools/node_modules/.bin/buf
+TOOLS := .tools
+BUF := $(TOOLS)/node_modules/.bin/buf
+# The real buf CLI, and the Node.js gRPC packages of the example client (examples/node/).
+NPM_TOOLS := @bufbuild/buf@1.75.0 @grpc/grpc-js@1.14.7 @grpc/proto-loader@0.8.1 \
+             @grpc/reflection@1.0.4 grpc-health-check@2.1.0
 APT_PACKAGES := tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng poppler-utils
+# The storage and pipeline tests run on SQLite and on this PostgreSQL server; `make test`
+# fails (rather than skips) them when it does not answer.
+CONFLUX_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+export CONFLUX_TEST_POSTGRES_URL
 
 .PHONY: run test setup system-deps protos protos-check lint typecheck unit integration \
         corpus bench clean
@@ -15,9 +23,10 @@ run: setup
 	$(BIN)/conflux demo
 
 test: setup protos-check lint typecheck
-	$(BIN)/python -m pytest -m "not corpus" -p no:cacheprovider
+	CONFLUX_REQUIRE_POSTGRES=1 NODE_PATH=$(TOOLS)/node_modules \
+	  $(BIN)/python -m pytest -m "not corpus" -p no:cacheprovider --durations=10
 
-setup: system-deps $(VENV)/.installed $(BUF)
+setup: system-deps $(VENV)/.installed $(TOOLS)/.installed
 
 # Debian packages: installed only when one is missing (apt-get needs root, which CI has).
 system-deps:
@@ -36,9 +45,11 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
-$(BUF):
-	mkdir -p .tools
-	cd .tools && npm install --no-save --no-audit --no-fund --silent @bufbuild/buf@1.75.0
+$(TOOLS)/.installed: Makefile
+	@command -v npm >/dev/null || { echo "npm (Node.js) is required for buf and the example client"; exit 1; }
+	mkdir -p $(TOOLS)
+	cd $(TOOLS) && npm install --no-save --no-audit --no-fund --silent $(NPM_TOOLS)
+	touch $@
 
 # Regenerates the Python code of the protos into conflux/ (the one place it lives).
 protos: setup
