@@ -15,9 +15,9 @@ from conflux.classify.v1 import classify_service_pb2, classify_service_pb2_grpc
 from conflux_cli import services
 from conflux_cli.connection import connect
 from conflux_cli.inbox_files import FileItem, discover
-from conflux_cli.main import import_parties, train_model
+from conflux_cli.main import send_examples, send_parties
 from conflux_cli.report import Result, print_report
-from conflux_cli.submission import Accepted, Refused, submit, wait_for_result
+from conflux_cli.submission import Refused, submit, wait_for_result
 
 
 async def run_demo(samples: Path) -> int:
@@ -34,22 +34,33 @@ async def run_demo(samples: Path) -> int:
     address = await server.start()
     _say(f"Conflux is serving all six services on {address} (data in {data_dir})")
     try:
-        _say(f"importing the sample referential {samples / 'referential.csv'}")
-        await import_parties(address, samples / "referential.csv")
+        report = await send_parties(address, samples / "referential.csv")
+        _say(
+            f"referential {samples / 'referential.csv'}: {report.created_count} parties created, "
+            f"{report.updated_count} updated"
+        )
+        for rejection in report.rejections:
+            _say(f"  {rejection.party_id}: {rejection.reason}")
         channel = await connect(address)
         try:
             if not await _has_model(channel):
                 _say(f"no model in service: training one from {samples / 'training.jsonl'}")
-                await train_model(address, samples / "training.jsonl")
+                model = await send_examples(address, samples / "training.jsonl")
+                _say(
+                    f"model {model.version}: {len(model.categories)} categories, accuracy "
+                    f"{model.metrics.accuracy:.3f} ({model.metrics.evaluation_method})"
+                )
             items = [f for f in discover([samples / "inbox"]) if isinstance(f, FileItem)]
-            _say(f"submitting the {len(items)} items of {samples / 'inbox'}")
-            outcomes = [await submit(channel, item) for item in items]
+            _say(
+                f"submitting the {len(items)} items of {samples / 'inbox'} in the order they "
+                "arrived, each once the previous one is processed (as days apart)"
+            )
             results: list[Result] = []
-            for outcome in outcomes:
+            for item in items:
+                outcome = await submit(channel, item)
                 if isinstance(outcome, Refused):
                     results.append((outcome.origin, None, outcome.error))
                     continue
-                assert isinstance(outcome, Accepted)
                 request = await wait_for_result(channel, outcome.request_id, 600)
                 results.append((outcome.origin, request, None))
             await print_report(channel, results)

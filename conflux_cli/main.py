@@ -214,11 +214,15 @@ async def submit_paths(address: str, paths: list[Path], timeout: float, *, wait:
     return EXIT_PARTIAL if failed else 0
 
 
-async def import_parties(address: str, path: Path) -> int:
-    """Streams the parties of ``path`` to the identity service and prints its report."""
-    if not path.is_file():  # noqa: ASYNC240 - one stat before any I/O of the command
-        print(f"conflux: {path}: no such file", file=sys.stderr)
-        return EXIT_USAGE
+async def send_parties(address: str, path: Path) -> identity_service_pb2.ImportPartiesResponse:
+    """Streams the parties of ``path`` to the identity service; returns its report.
+
+    The file is read once to check it (``ReferentialFileError`` names the bad line) before
+    anything is sent, then again while streaming, so that a huge referential is never held in
+    memory and a bad line never leaves a half-done import.
+    """
+    for _ in read_parties(path):
+        pass
     channel = await connect(address)
     try:
         stub = identity_service_pb2_grpc.IdentityServiceStub(channel)
@@ -227,47 +231,52 @@ async def import_parties(address: str, path: Path) -> int:
             for party in read_parties(path):
                 yield identity_service_pb2.ImportPartiesRequest(party=party_message(party))
 
-        try:
-            report = await stub.ImportParties(messages(), timeout=3600)
-        except ReferentialFileError as error:
-            print(f"conflux: {error}", file=sys.stderr)
-            return EXIT_USAGE
+        return await stub.ImportParties(messages(), timeout=3600)
     finally:
         await channel.close()
-    print(
-        json.dumps(
-            {
-                "created": report.created_count,
-                "updated": report.updated_count,
-                "rejected": [
-                    {"index": r.index, "party_id": r.party_id, "reason": r.reason}
-                    for r in report.rejections
-                ],
-            },
-            ensure_ascii=False,
-        )
-    )
+
+
+async def import_parties(address: str, path: Path) -> int:
+    """``conflux parties import``: prints the import report as JSON."""
+    try:
+        report = await send_parties(address, path)
+    except (ReferentialFileError, OSError) as error:
+        print(f"conflux: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    rejected = [
+        {"index": r.index, "party_id": r.party_id, "reason": r.reason} for r in report.rejections
+    ]
+    summary = {"created": report.created_count, "updated": report.updated_count}
+    print(json.dumps({**summary, "rejected": rejected}, ensure_ascii=False))
     return EXIT_PARTIAL if report.rejections else 0
 
 
-async def train_model(address: str, path: Path) -> int:
-    """Streams the labelled examples of ``path`` to the classify service; prints the model."""
-    try:
-        examples = read_examples(path)
-    except (ExampleFileError, OSError) as error:
-        print(f"conflux: {error}", file=sys.stderr)
-        return EXIT_USAGE
+async def send_examples(address: str, path: Path) -> classify_service_pb2.Model:
+    """Streams the labelled examples of ``path`` to the classify service; returns the new model.
+
+    Raises ``ExampleFileError`` for a bad file, ``grpc.aio.AioRpcError`` when the service refuses.
+    """
+    examples = read_examples(path)
     channel = await connect(address)
     try:
         stub = classify_service_pb2_grpc.ClassifyServiceStub(channel)
-        try:
-            response = await stub.TrainModel(_training_messages(examples), timeout=3600)
-        except grpc.aio.AioRpcError as error:
-            print(json.dumps({"error": error_dict(error)}, ensure_ascii=False))
-            return EXIT_PARTIAL
+        response = await stub.TrainModel(_training_messages(examples), timeout=3600)
     finally:
         await channel.close()
-    model = response.model
+    model: classify_service_pb2.Model = response.model
+    return model
+
+
+async def train_model(address: str, path: Path) -> int:
+    """``conflux model train``: prints the new model's version and metrics as JSON."""
+    try:
+        model = await send_examples(address, path)
+    except (ExampleFileError, OSError) as error:
+        print(f"conflux: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except grpc.aio.AioRpcError as error:
+        print(json.dumps({"error": error_dict(error)}, ensure_ascii=False))
+        return EXIT_PARTIAL
     print(
         json.dumps(
             {

@@ -58,10 +58,10 @@ async def print_report(channel: grpc.aio.Channel, results: list[Result]) -> None
         matched = request.matched_request_id
         if request.case_id:
             cases[request.case_id].append(Path(origin).name)
-            relation = ""
+            relation = correlation or ""
             if correlation in ("duplicate", "related") and matched:
-                relation = f", {correlation} of {by_request.get(matched, matched)}"
-            print(f"  case      {request.case_id} ({correlation}{relation})")
+                relation = f"{correlation} of {by_request.get(matched, matched)}"
+            print(f"  case      {request.case_id} ({relation})")
             print(f"            · {request.explanations[-1]}")
         if request.state_reason:
             print(f"  reason    {request.state_reason}")

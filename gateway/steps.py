@@ -148,6 +148,7 @@ class IdentifyStep:
     async def run(self, given: StepInput, timeout: float) -> dict[str, Any]:
         """The decision, party, confidence, evidence and the references found."""
         item = given.item
+        documents = given.results.get("ocr", {}).get("documents", [])
         texts = [identity_service_pb2.TextPart(location="body", text=item.body_text)]
         texts += [
             identity_service_pb2.TextPart(location=f"attachment:{d['sha256']}", text=d["text"])
@@ -173,11 +174,7 @@ class IdentifyStep:
             .lower(),
             "party_id": response.party_id,
             "confidence": round(response.confidence, 4),
-            "evidence": [
-                f"{identity_service_pb2.IdentifierKind.Name(e.kind).removeprefix('IDENTIFIER_KIND_').lower()}"
-                f" {e.value} in {e.location} → {e.party_id} (weight {e.weight:.2f})"
-                for e in response.evidence
-            ],
+            "evidence": [_evidence_text(e, documents) for e in response.evidence],
             "candidates": [
                 {"party_id": c.party_id, "confidence": round(c.confidence, 4)}
                 for c in response.candidates
@@ -186,6 +183,20 @@ class IdentifyStep:
                 {i.value for i in response.found_identifiers if i.kind in _REFERENCE_KINDS}
             ),
         }
+
+
+def _evidence_text(evidence: identity_service_pb2.Evidence, documents: list[dict[str, Any]]) -> str:
+    """One piece of identity evidence for people: "customer_number CLI1 in letter.pdf → P-1"."""
+    kind = identity_service_pb2.IdentifierKind.Name(evidence.kind)
+    location = evidence.location
+    if location.startswith("attachment:"):
+        sha256 = location.removeprefix("attachment:")
+        names = [d["file_name"] for d in documents if d["sha256"] == sha256]
+        location = f"attachment {names[0] or sha256[:12]}" if names else f"attachment {sha256[:12]}"
+    return (
+        f"{kind.removeprefix('IDENTIFIER_KIND_').lower()} {evidence.value} in {location} "
+        f"→ {evidence.party_id} (weight {evidence.weight:.2f})"
+    )
 
 
 class ClassifyStep:

@@ -16,11 +16,11 @@ from email.parser import BytesParser
 from email.policy import compat32
 from email.utils import getaddresses, parsedate_to_datetime
 
+from chassis.html_text import html_to_text
+from chassis.text_decoding import decode_text
 from ingest_svc.auto_reply import auto_reply_reason
 from ingest_svc.calendar_text import summarize_calendar
-from chassis.html_text import html_to_text
 from ingest_svc.media_types import EMAIL_HEADER_NAMES, HEADER_LINE, sniff_media_type
-from chassis.text_decoding import decode_text
 
 FORWARDED_SEPARATOR = "---------- Forwarded message ----------"
 """The line that introduces, in ``body_text``, the text of a message forwarded as an attachment."""

@@ -14,16 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from chassis.html_text import html_to_text
+from chassis.text_decoding import decode_text
 from ocr_svc import media
 from ocr_svc.deadline import Deadline, DeadlineExceededError
-from chassis.html_text import html_to_text
 from ocr_svc.office_text import docx_text, odt_text
 from ocr_svc.page_ocr import ocr_page
 from ocr_svc.page_source import LayerText, PageFailure, PageSource, UnreadableDocumentError
 from ocr_svc.pdf_pages import PdfDocument
 from ocr_svc.raster_pages import RasterDocument
 from ocr_svc.tesseract import TesseractError, validate_languages
-from chassis.text_decoding import decode_text
 
 DEFAULT_LANGUAGES = "fra+eng"
 DEFAULT_TIME_LIMIT_S = 120.0

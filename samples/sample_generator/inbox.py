@@ -297,7 +297,7 @@ def _new_address_email() -> InboxItem:
             party=LEMAIRE,
             category="address_change",
             case="D",
-            relation="new case, related to 01 (same party, another demand)",
+            relation="new case (same party as 01, another demand on another contract)",
             evidence=f"From {LEMAIRE.emails[1]} (her second address); contract {car_contract}",
         ),
     )

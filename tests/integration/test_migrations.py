@@ -26,9 +26,7 @@ SERVICES = {
 
 
 @pytest.mark.parametrize("service", sorted(SERVICES))
-def test_migrations_match_the_declared_tables(
-    service: str, backend: str, tmp_path: Path
-) -> None:
+def test_migrations_match_the_declared_tables(service: str, backend: str, tmp_path: Path) -> None:
     package, base = SERVICES[service]
     metadata: MetaData = getattr(importlib.import_module(f"{package}.tables"), base).metadata
     migrations = Path(importlib.import_module(package).__file__ or "").parent / "migrations"

@@ -7,8 +7,16 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).parents[2]
-PACKAGES = ("chassis", "ingest_svc", "ocr_svc", "identity_svc", "classify_svc", "correlate_svc",
-            "gateway", "conflux_cli")
+PACKAGES = (
+    "chassis",
+    "ingest_svc",
+    "ocr_svc",
+    "identity_svc",
+    "classify_svc",
+    "correlate_svc",
+    "gateway",
+    "conflux_cli",
+)
 
 
 def test_every_configuration_variable_is_documented() -> None:

@@ -91,14 +91,14 @@ class SearchIndexContract:
 
     @pytest.fixture
     def make_index(self) -> IndexFactory:
-        """Overridden by each adapter's tests: opens an index of a schema on fresh storage."""
+        """Overridden by each adapter's tests: opens an index of a schema on this test's own
+        storage, empty at first and ready for writes."""
         raise NotImplementedError("an adapter's test class provides make_index")
 
     @pytest.fixture
     def index(self, make_index: IndexFactory) -> SearchIndex:
         """An index of ``SCHEMA`` holding ``REQUESTS``."""
         index = make_index(SCHEMA)
-        index.reset()
         index.upsert(REQUESTS)
         return index
 
@@ -122,7 +122,6 @@ class SearchIndexContract:
 
     def test_a_batch_repeating_an_id_keeps_the_last(self, make_index: IndexFactory) -> None:
         index = make_index(SCHEMA)
-        index.reset()
 
         index.upsert(
             [

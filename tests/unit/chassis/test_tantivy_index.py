@@ -55,7 +55,6 @@ class TantivyContract(SearchIndexContract):
 
     def test_irregular_plurals_are_stemmed(self, make_index: IndexFactory) -> None:
         index = make_index(SCHEMA)
-        index.reset()
         index.upsert([{"request_id": "h", "text": "Les chevaux et les journaux"}])
 
         assert id_set(index.search(Matches("text", "cheval journal"), 10)) == {"h"}
@@ -100,7 +99,6 @@ class TestOnDisk(TantivyContract, PersistentIndexContract):
         directory = tmp_path / "nested" / "index"
 
         index = TantivyIndex(SCHEMA, directory)
-        index.reset()
         index.upsert(REQUESTS)
 
         assert directory.is_dir()
