@@ -7,6 +7,7 @@ so a misconfigured Deployment fails fast with the whole list.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -52,6 +53,9 @@ class Environment:
             value = float(raw)
         except ValueError:
             self._problems.append(f"{name}={raw!r} is not a number")
+            return default
+        if not math.isfinite(value):
+            self._problems.append(f"{name}={raw!r} is not a finite number")
             return default
         if value < minimum:
             self._problems.append(f"{name}={value} is below its minimum {minimum}")

@@ -14,7 +14,7 @@ from classify_svc.boosted_stage import fit_booster
 from classify_svc.examples import Example
 from classify_svc.folds import stratified_folds
 from classify_svc.linear_scores import (
-    REGULARISATION_C,
+    REGULARISATION_ALPHA,
     LinearScorer,
     fit_linear_scorer,
     out_of_fold_scores,
@@ -79,8 +79,8 @@ def fit_pipeline(
     config = {
         "text": text.config(),
         "linear": {
-            "model": "LinearSVC one-vs-rest",
-            "C": REGULARISATION_C,
+            "model": "linear SVM one-vs-rest, SGD (hinge loss)",
+            "alpha": REGULARISATION_ALPHA,
             "out_of_fold_splits": split_count,
         },
         "metadata": metadata.config(),

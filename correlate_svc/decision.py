@@ -142,12 +142,18 @@ def decide(
             else "sender unknown and no shared reference or attachment with an open request"
         )
         return Outcome(Decision.NEW, None, 0.0, f"new case: {reason}")
-    best = eligible[0]
-    categories_agree = best.same_category or not new.category or not best.candidate.category
-    if best.score >= thresholds.duplicate and categories_agree:
+    duplicates = [
+        s
+        for s in eligible
+        if s.score >= thresholds.duplicate
+        and (s.same_category or not new.category or not s.candidate.category)
+    ]
+    if duplicates:
+        match = duplicates[0]
         return Outcome(
-            Decision.DUPLICATE, best.candidate, best.score, _explain("duplicate of", best)
+            Decision.DUPLICATE, match.candidate, match.score, _explain("duplicate of", match)
         )
+    best = eligible[0]
     if best.score >= thresholds.related or best.shared:
         return Outcome(Decision.RELATED, best.candidate, best.score, _explain("related to", best))
     return Outcome(

@@ -180,4 +180,4 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
         a, b = b, a
     dot = sum(weight * b.get(word, 0.0) for word, weight in a.items())
     norm = math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values()))
-    return dot / norm if norm else 0.0
+    return min(1.0, dot / norm) if norm else 0.0

@@ -25,7 +25,10 @@ from identity_svc.identifiers import (
 _EMAILS = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 # A number-like token: optional letters, then digits possibly broken by spaces, dots or dashes
 # ("CTR-2024 0871", "CLI482913", "n° 12 34 56"). At least 5 digits in all.
-_NUMBERS = re.compile(r"\b[A-Z]{0,5}[\s\-./]?\d(?:[\s\-./]?\d){4,24}\b", re.IGNORECASE)
+_NUMBERS = re.compile(
+    r"\b(?:(?P<prefix>[A-Z]{1,5})(?P<separator>[\s\-./]?))?(?P<digits>\d(?:[\s\-./]?\d){4,24})\b",
+    re.IGNORECASE,
+)
 # Dates are number-like but point at no business object: 12/11/2026, 2026-11-12, 12.11.26.
 _DATE = re.compile(r"^\d{1,4}[\-./]\d{1,2}[\-./]\d{2,4}$")
 _IBANS = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?\b")
@@ -64,6 +67,7 @@ def extract_identifiers(
             found.append(FoundIdentifier(kind, value, part.location, raw, start))
 
     for part in texts:
+        first_of_part = len(found)
         phone_spans: list[tuple[int, int]] = []
         for match in _EMAILS.finditer(part.text):
             add(IdentifierKind.EMAIL, match.group().lower(), part, match.group(), match.start())
@@ -78,15 +82,33 @@ def extract_identifiers(
                 continue
             add(IdentifierKind.IBAN, value, part, match.group(), match.start())
         for match in _NUMBERS.finditer(part.text):
-            if any(start <= match.start() < end for start, end in phone_spans):
+            if any(match.start() < end and start < match.end() for start, end in phone_spans):
                 continue
-            if _DATE.match(match.group().strip()):
+            if _DATE.match(match["digits"]):
                 continue
-            value = reference_form(match.group())
             # Whether it is a customer number, a contract number or another reference is the
-            # referential's to say: the value is looked up under every number kind.
-            add(IdentifierKind.REFERENCE, value, part, match.group(), match.start())
+            # referential's to say: each form is looked up under every number kind.
+            for value in _reference_forms(match):
+                add(IdentifierKind.REFERENCE, value, part, match.group(), match.start())
+        found[first_of_part:] = sorted(found[first_of_part:], key=lambda f: f.start)
     return found
+
+
+def _reference_forms(match: re.Match[str]) -> list[str]:
+    """The canonical forms of a number-like token.
+
+    Letters glued to the digits or joined by a dash belong to the number ("CTR-20240871"). Letters
+    separated by a space may be part of it ("CTR 20240871") or a word before it ("ref 482913",
+    "client 482913"): both forms are kept, and the referential says which exists.
+    """
+    digits = reference_form(match["digits"])
+    prefix = match["prefix"]
+    if not prefix:
+        return [digits]
+    joined = reference_form(prefix) + digits
+    if match["separator"].isspace():
+        return [joined, digits]
+    return [joined]
 
 
 def sender_identifier(sender: str, region: str = DEFAULT_PHONE_REGION) -> FoundIdentifier | None:

@@ -9,12 +9,14 @@ them in canonical form on import and refuses the parties it cannot read.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from chassis.text_decoding import decode_text
 from identity_svc.identifiers import IdentifierKind
 from identity_svc.referential import Party, PartyKind
 
@@ -32,15 +34,38 @@ class ReferentialFileError(ValueError):
 
 
 def read_parties(path: Path) -> Iterator[Party]:
-    """The parties of a CSV or JSONL file, in file order."""
-    if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
-        yield from _jsonl(path)
-    else:
-        yield from _csv(path)
+    """The parties of a CSV or JSONL file, in file order.
+
+    The encoding is UTF-8 or, as French CRMs often export, Windows-1252: it is judged on the
+    start of the file; bytes that do not fit it are reported with their line.
+    """
+    encoding = _encoding(path)
+    try:
+        if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
+            yield from _jsonl(path, encoding)
+        else:
+            yield from _csv(path, encoding)
+    except UnicodeDecodeError as error:
+        raise ReferentialFileError(
+            f"{path}: not readable as {encoding} at byte {error.start}: {error.reason}"
+        ) from error
 
 
-def _csv(path: Path) -> Iterator[Party]:
-    with path.open(newline="", encoding="utf-8-sig") as handle:
+_SNIFF_BYTES = 1 << 16
+
+
+def _encoding(path: Path) -> str:
+    with path.open("rb") as handle:
+        start = handle.read(_SNIFF_BYTES)
+    if start.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    # A sample cut in the middle of a UTF-8 sequence must not look like another encoding.
+    charset = decode_text(start[: len(start) - 3] if len(start) == _SNIFF_BYTES else start).charset
+    return "utf-8" if charset in ("ascii", "utf-8") else charset
+
+
+def _csv(path: Path, encoding: str) -> Iterator[Party]:
+    with path.open(newline="", encoding=encoding) as handle:
         reader = csv.DictReader(handle)
         missing = {"party_id", "display_name"} - set(reader.fieldnames or ())
         if missing:
@@ -51,8 +76,8 @@ def _csv(path: Path) -> Iterator[Party]:
             yield _party(row, f"{path}:{reader.line_num}")
 
 
-def _jsonl(path: Path) -> Iterator[Party]:
-    with path.open(encoding="utf-8") as handle:
+def _jsonl(path: Path, encoding: str) -> Iterator[Party]:
+    with path.open(encoding=encoding) as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue

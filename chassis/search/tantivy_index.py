@@ -35,6 +35,9 @@ TEXT_ANALYZER = "conflux_text"
 _WRITER_HEAP_BYTES = 64 * 1024 * 1024
 _VERSION_FILE = "conflux_schema_version"
 _MAX_QUERY_TERMS = 200
+# Explicit bounds rather than None: documents without the field stay out of a range.
+_INT64_MIN = -(2**63)
+_INT64_MAX = 2**63 - 1
 _QUERY_SYNTAX = re.compile(r"[^\w\s]", re.UNICODE)
 
 
@@ -61,6 +64,10 @@ class TantivyIndex:
 
     def _open(self) -> None:
         if self._directory is not None:
+            if self._stored_version() != self.schema.version and self._directory.exists():
+                # Built with another schema (or half-built): its fields may differ, and tantivy
+                # refuses to open an index with another schema. It is derived data: rebuild it.
+                shutil.rmtree(self._directory)
             self._directory.mkdir(parents=True, exist_ok=True)
             self._index = tantivy.Index(self._tantivy_schema, str(self._directory))
         else:
@@ -89,7 +96,9 @@ class TantivyIndex:
             self._commit()
 
     def search(self, query: Query, limit: int) -> list[Hit]:
-        """The best ``limit`` matches."""
+        """The best ``limit`` matches (none for a limit below 1)."""
+        if limit < 1:
+            return []
         compiled = self._compile(query)
         searcher = self._index.searcher()
         result = searcher.search(compiled, limit)
@@ -107,22 +116,22 @@ class TantivyIndex:
         """True when the stored version differs from the schema's (or was never written)."""
         if self._directory is None:
             return False
-        marker = self._directory / _VERSION_FILE
-        return not marker.exists() or marker.read_text().strip() != str(self.schema.version)
+        return self._stored_version() != self.schema.version
 
     def reset(self) -> None:
         """Deletes every document and records the current schema version."""
         with self._lock:
+            self._writer.delete_all_documents()
+            self._commit()
             if self._directory is not None:
-                # A new schema may differ in fields: start from an empty directory.
-                del self._writer
-                del self._index
-                shutil.rmtree(self._directory)
-                self._open()
                 (self._directory / _VERSION_FILE).write_text(f"{self.schema.version}\n")
-            else:
-                self._writer.delete_all_documents()
-                self._commit()
+
+    def _stored_version(self) -> int | None:
+        assert self._directory is not None
+        try:
+            return int((self._directory / _VERSION_FILE).read_text().strip())
+        except (FileNotFoundError, ValueError):
+            return None
 
     def close(self) -> None:
         """Waits for background merges; the writer's lock is released with the object."""
@@ -157,11 +166,15 @@ class TantivyIndex:
                 return tantivy.Query.empty_query()
             return tantivy.Query.term_set_query(schema, query.field, list(query.values))
         if isinstance(query, Range):
+            low = _INT64_MIN if query.low is None else query.low
+            high = _INT64_MAX if query.high is None else query.high
             return tantivy.Query.range_query(
-                schema, query.field, tantivy.FieldType.Integer, query.low, query.high
+                schema, query.field, tantivy.FieldType.Integer, low, high
             )
         if isinstance(query, Matches):
-            words = _QUERY_SYNTAX.sub(" ", query.text).split()
+            # Lower case: the query parser reads upper-case AND, OR, NOT as operators, and
+            # scanned letters are often written in capitals.
+            words = _QUERY_SYNTAX.sub(" ", query.text.lower()).split()
             text = " ".join(dict.fromkeys(words[: _MAX_QUERY_TERMS * 4]).keys())
             if not text:
                 return tantivy.Query.empty_query()

@@ -22,29 +22,12 @@ from tests.unit.chassis.search_contract import (
 class TantivyContract(SearchIndexContract):
     """The contract's tests that the tantivy adapter fails, in both storages."""
 
-    @pytest.mark.xfail(
-        strict=True,
-        raises=ValueError,
-        reason="BUG: tantivy_index.py _compile passes Range(low=None, high=None) to "
-        "tantivy.Query.range_query, which refuses two open bounds",
-    )
     def test_range_without_bounds_matches_every_timed_document(self, index: SearchIndex) -> None:
         super().test_range_without_bounds_matches_every_timed_document(index)
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="BUG: tantivy_index.py _compile hands Matches text to parse_query_lenient, "
-        "which reads capitalised AND/OR/NOT as operators",
-    )
     def test_matches_treats_capitalised_operators_as_words(self, index: SearchIndex) -> None:
         super().test_matches_treats_capitalised_operators_as_words(index)
 
-    @pytest.mark.xfail(
-        strict=True,
-        raises=BaseException,
-        reason="BUG: TantivyIndex.search passes limit 0 to tantivy, which panics "
-        "(pyo3 PanicException, a BaseException)",
-    )
     def test_search_with_a_limit_of_zero_returns_nothing(self, index: SearchIndex) -> None:
         super().test_search_with_a_limit_of_zero_returns_nothing(index)
 
@@ -84,12 +67,6 @@ class TestOnDisk(TantivyContract, PersistentIndexContract):
 
         return make
 
-    @pytest.mark.xfail(
-        strict=True,
-        raises=ValueError,
-        reason="BUG: TantivyIndex.__init__ (_open) opens an existing directory with the new "
-        "schema; tantivy refuses ('the schema does not match') before needs_rebuild/reset run",
-    )
     def test_a_version_with_other_fields_opens_and_needs_a_rebuild(
         self, make_index: IndexFactory
     ) -> None:

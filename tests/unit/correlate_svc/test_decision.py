@@ -312,11 +312,6 @@ def test_a_candidate_of_another_category_can_outscore_a_duplicate() -> None:
     assert higher > lower >= Thresholds().duplicate
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: decision.py decide only tests the top-scored eligible candidate; when its "
-    "category contradicts, a lower-scored duplicate whose category agrees is ignored",
-)
 def test_a_duplicate_is_found_behind_a_candidate_of_another_category() -> None:
     new, contradicting, agreeing = _contradicting_and_agreeing()
 

@@ -76,11 +76,6 @@ def test_cosine_of_zero_weights_is_zero() -> None:
     assert cosine({"a": 0.0}, {"a": 0.0}) == 0.0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: similarity.py cosine does not clamp: rounding gives 1.0000000000000002 for "
-    "some identical vectors, outside the documented [0, 1]",
-)
 def test_cosine_never_exceeds_one() -> None:
     vector = term_vector("facture contrat resiliation")
 

@@ -121,11 +121,6 @@ def test_dates_are_not_references(written: str) -> None:
     assert _found(f"Courrier reçu {written}.") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: extraction.py _NUMBERS lets a short word before a space ('du', 'le') "
-    "prefix the token, so 'du 12/11/2026' no longer looks like a date to _DATE",
-)
 @pytest.mark.parametrize("text", ["Votre courrier du 12/11/2026.", "Le 2026-11-12, j'ai appelé."])
 def test_a_date_after_a_short_word_is_not_a_reference(text: str) -> None:
     assert _found(text) == []
@@ -136,11 +131,6 @@ def test_a_phone_is_not_also_a_reference() -> None:
     assert _found("+33 6 12 34 56 78") == [(PHONE, "+33612345678")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: extraction.py skips a number token only when it STARTS inside a phone span; "
-    "'au 06 12 34 56 78' starts at 'au' and is also extracted as reference AU0612345678",
-)
 @pytest.mark.parametrize("text", ["Appelez-moi au 06 12 34 56 78", "Tel 0612345678"])
 def test_a_phone_after_a_short_word_is_not_also_a_reference(text: str) -> None:
     assert _found(text) == [(PHONE, "+33612345678")]
@@ -162,8 +152,8 @@ def test_the_same_identifier_in_two_locations_is_found_in_each() -> None:
 
     assert [(f.location, f.kind, f.value) for f in found] == [
         ("subject", REFERENCE, "CTR20240871"),
-        ("body", EMAIL, "jean@example.fr"),
         ("body", REFERENCE, "CTR20240871"),
+        ("body", EMAIL, "jean@example.fr"),
     ]
 
 
@@ -175,11 +165,6 @@ def test_texts_keep_their_order() -> None:
     assert [f.location for f in found] == ["attachment:1", "body"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (or docstring): extract_identifiers promises 'text order' but returns each "
-    "text's identifiers grouped by kind (emails, phones, IBANs, then references)",
-)
 def test_identifiers_of_one_text_come_in_text_order() -> None:
     found = extract_identifiers([RequestText("body", "Contrat CTR-2024 0871, jean@example.fr")])
 

@@ -121,18 +121,20 @@ def test_a_bad_kind_is_refused_with_its_line(tmp_path: Path) -> None:
     assert str(raised.value) == f"{path}:3: kind 'robot' is not person or organisation"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=UnicodeDecodeError,
-    reason="BUG: referential_file.py reads CSV as UTF-8 only and lets UnicodeDecodeError "
-    "escape (not a ReferentialFileError: the CLI's import crashes with a traceback)",
-)
-def test_a_file_that_is_not_utf8_is_refused_naming_it(tmp_path: Path) -> None:
+def test_a_windows_1252_export_is_read(tmp_path: Path) -> None:
     path = _write(
         tmp_path, "cp1252.csv", "party_id,display_name\nP-1,Hélène Lefèvre\n", encoding="cp1252"
     )
 
-    with pytest.raises(ReferentialFileError, match=r"cp1252\.csv"):
+    assert [p.display_name for p in read_parties(path)] == ["Hélène Lefèvre"]
+
+
+def test_bytes_that_do_not_fit_the_encoding_are_refused_naming_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "broken.csv"
+    valid = "party_id,display_name\n" + "".join(f"P-{n},Hélène {n}\n" for n in range(5000))
+    path.write_bytes(valid.encode() + b"P-x,\xff\xfe\n")
+
+    with pytest.raises(ReferentialFileError, match=r"broken\.csv.*utf-8"):
         list(read_parties(path))
 
 
