@@ -29,8 +29,8 @@ VALIDATION_FOLDS = 10
 MIN_VALIDATION_EXAMPLES = 100
 # One OpenMP thread: each round grows one small tree per category on a few dozen dense columns,
 # too little work per tree to pay for OpenMP's barriers. Measured on the 2-core machine with
-# other processes running, two threads made training 3 to 10 times slower than one; callers get
-# parallelism by fitting several boosters at once instead (LightGBM releases the GIL).
+# other processes running, two threads made training 3 to 10 times slower than one. Callers run
+# other work beside it instead (LightGBM releases the GIL).
 BOOSTER_THREADS = 1
 
 

@@ -82,10 +82,11 @@ def train(
     ``examples`` (up to ``MAX_EVALUATION_FOLDS`` folds, fewer when the smallest category is
     smaller); the threshold is chosen on the evaluation predictions (see
     ``choose_abstention_threshold``). The returned model is fitted on all of ``examples``.
-    ``num_threads`` bounds the threads used (linear fits, LightGBM); ``seed`` makes the result
-    reproducible. Raises ``InvalidExamplesError`` for unusable examples (fewer than 2
-    categories, a category with a single example, an unlabelled or empty example, a test
-    category unknown to training).
+    ``num_threads`` bounds the threads used: cross-validation folds are fitted in parallel, and
+    within a fit the booster and the final linear refit; the result does not depend on it, and
+    is reproducible from ``seed`` (the creation time, hence the version, aside).
+    Raises ``InvalidExamplesError`` for unusable examples (fewer than 2 categories, a category
+    with a single example, an unlabelled or empty example, a test category unknown to training).
     """
     if num_threads < 1:
         raise ValueError(f"num_threads must be at least 1, got {num_threads}")
@@ -96,7 +97,7 @@ def train(
     pipeline = fit_pipeline(examples, labels, len(categories), num_threads=num_threads, seed=seed)
     if test_examples is not None:
         truth = _label_indices(test_examples, categories)
-        probabilities = pipeline.probabilities(test_examples, num_threads)
+        probabilities = pipeline.probabilities(test_examples)
         method = "holdout"
     else:
         truth = labels

@@ -2,7 +2,7 @@
 
 The registry records each saved model's file hash; a model is loaded only if its file still has
 that hash (``ModelStore`` checks its own metadata too), so a file replaced on disk is refused
-rather than unpickled.
+(``ModelTamperedError``) rather than unpickled.
 """
 
 from __future__ import annotations
@@ -18,10 +18,6 @@ from chassis.timestamps import utc_now
 from classify_svc.model import TrainedModel
 from classify_svc.model_store import ModelStore
 from classify_svc.tables import ModelRow
-
-
-class ModelIntegrityError(RuntimeError):
-    """A model file does not have the hash the registry recorded."""
 
 
 class ModelRegistry:
@@ -52,12 +48,7 @@ class ModelRegistry:
             row = session.scalars(select(ModelRow).where(ModelRow.in_service)).first()
         if row is None:
             return None
-        path = self._store.path_of(row.version)
-        if _sha256(path) != row.file_sha256:
-            raise ModelIntegrityError(
-                f"model {row.version}: {path} does not have the recorded SHA-256; refusing to load"
-            )
-        return self._store.load(row.version)
+        return self._store.load(row.version, expected_sha256=row.file_sha256)
 
 
 def summary(model: TrainedModel) -> dict[str, Any]:

@@ -136,6 +136,7 @@ class Pipeline:
         results = dict(row.results)
         step_name = row.next_step
         attempts = row.attempts
+        item: ingest_service_pb2.Item | None = None
         while step_name and not self._stopping:
             step = self._steps[step_name]
             with _tracer.start_as_current_span(
@@ -145,7 +146,8 @@ class Pipeline:
             ) as span:
                 renewal = asyncio.create_task(self._keep_lease(row.request_id))
                 try:
-                    item = await self._item(row.request_id)
+                    if item is None:  # once per claim: items do not change
+                        item = await self._item(row.request_id)
                     result = await step.run(
                         StepInput(row.request_id, item, results),
                         self._settings.step_timeout_seconds,
