@@ -16,10 +16,9 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng poppler-utils
 CONFLUX_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 export CONFLUX_TEST_POSTGRES_URL
 
-.PHONY: run test setup system-deps protos protos-check lint typecheck unit integration \
-        corpus bench clean
+.PHONY: run test setup system-deps protos protos-check lint typecheck corpus bench clean
 
-run: setup
+run: system-deps $(VENV)/.installed
 	$(BIN)/conflux demo
 
 test: setup protos-check lint typecheck
@@ -28,25 +27,27 @@ test: setup protos-check lint typecheck
 
 setup: system-deps $(VENV)/.installed $(TOOLS)/.installed
 
-# Debian packages: installed only when one is missing (apt-get needs root, which CI has).
+# Debian packages: installed only when missing (apt-get needs root, which CI has). Python 3.11
+# with venv comes from Debian too when the machine has no python3.11 that can make a venv.
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
 	done; \
+	$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || missing="$$missing python3.11 python3.11-venv"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
 $(VENV)/.installed: pyproject.toml
-	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
 $(TOOLS)/.installed: Makefile
-	@command -v npm >/dev/null || { echo "npm (Node.js) is required for buf and the example client"; exit 1; }
+	@command -v npm >/dev/null || { echo "installing Node.js and npm (buf, the example client)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
 	mkdir -p $(TOOLS)
 	cd $(TOOLS) && npm install --no-save --no-audit --no-fund --silent $(NPM_TOOLS)
 	touch $@
@@ -68,6 +69,10 @@ lint: setup
 
 typecheck: setup
 	$(BIN)/mypy
+
+# Benchmarks print figures; they are not tests and do not run in CI.
+bench: setup
+	$(BIN)/python bench/pipeline_throughput.py
 
 corpus: setup
 	$(BIN)/python -m pytest -m corpus -p no:cacheprovider

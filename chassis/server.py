@@ -208,19 +208,33 @@ class SuiteServer:
         _log.info("stopped")
 
 
+class ListenError(OSError):
+    """The server cannot listen on its address (in use, or not an address of this host)."""
+
+
 def _bind(server: grpc.aio.Server, address: str, common: CommonSettings) -> int:
     tls = common.server.tls
-    if tls is None:
-        port = server.add_insecure_port(address)
-    else:
-        client_ca = tls.client_ca_file.read_bytes() if tls.client_ca_file else None
-        credentials = grpc.ssl_server_credentials(
-            [(tls.key_file.read_bytes(), tls.cert_file.read_bytes())],
-            root_certificates=client_ca,
-            require_client_auth=client_ca is not None,
-        )
-        port = server.add_secure_port(address, credentials)
+    try:
+        if tls is None:
+            port = server.add_insecure_port(address)
+        else:
+            client_ca = tls.client_ca_file.read_bytes() if tls.client_ca_file else None
+            credentials = grpc.ssl_server_credentials(
+                [(tls.key_file.read_bytes(), tls.cert_file.read_bytes())],
+                root_certificates=client_ca,
+                require_client_auth=client_ca is not None,
+            )
+            port = server.add_secure_port(address, credentials)
+    except RuntimeError as refused:  # grpc's own "Failed to bind to address"
+        raise _listen_error(address) from refused
     bound: int = port
     if bound == 0:
-        raise OSError(f"cannot listen on {address}: address in use or not available")
+        raise _listen_error(address)
     return bound
+
+
+def _listen_error(address: str) -> ListenError:
+    return ListenError(
+        f"cannot listen on {address}: the address is in use or not available "
+        "(set CONFLUX_LISTEN_ADDRESS)"
+    )

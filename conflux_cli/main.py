@@ -17,7 +17,7 @@ from typing import Any
 import grpc
 
 from chassis.config import SERVICE_NAMES, ConfigError, Environment, load_common
-from chassis.server import ServiceDefinition, SuiteServer
+from chassis.server import ListenError, ServiceDefinition, SuiteServer
 from chassis.vocabulary import CHANNEL_NAMES, Channel, channel_proto
 from chassis.workers import pin_native_threads
 from classify_svc.example_files import ExampleFileError, read_examples
@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> None:
     arguments = build_parser().parse_args(argv)
     try:
         code = asyncio.run(_run(arguments))
-    except ConfigError as error:
+    except (ConfigError, ListenError) as error:
         print(f"conflux: {error}", file=sys.stderr)
         code = EXIT_USAGE
     except ServerUnreachableError as error:

@@ -43,3 +43,21 @@ def test_bad_configuration_exits_with_a_message_naming_the_variable(tmp_path: Pa
     )
     assert result.returncode == 2
     assert "CONFLUX_GATEWAY_WORKERS='many' is not an integer" in result.stderr
+
+
+def test_a_port_in_use_is_a_clear_error(tmp_path: Path) -> None:
+    with server_process(tmp_path / "first", free_port()) as first:
+        result = subprocess.run(
+            conflux_command("serve"),
+            env={
+                **os.environ,
+                "CONFLUX_DATA_DIR": str(tmp_path / "second"),
+                "CONFLUX_LISTEN_ADDRESS": first.address,
+            },
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert result.returncode == 2
+    assert f"cannot listen on {first.address}" in result.stderr
