@@ -18,14 +18,14 @@ export CONFLUX_TEST_POSTGRES_URL
 
 .PHONY: run test setup system-deps protos protos-check lint typecheck corpus bench clean
 
-run: system-deps $(VENV)/.installed
+run: system-deps $(VENV)/.runtime
 	$(BIN)/conflux demo
 
 test: setup protos-check lint typecheck
 	CONFLUX_REQUIRE_POSTGRES=1 NODE_PATH=$(TOOLS)/node_modules \
 	  $(BIN)/python -m pytest -m "not corpus" -p no:cacheprovider --durations=10
 
-setup: system-deps $(VENV)/.installed $(TOOLS)/.installed
+setup: system-deps $(VENV)/.development $(TOOLS)/.installed
 
 # Debian packages: installed only when missing (apt-get needs root, which CI has). Python 3.11
 # with venv comes from Debian too when the machine has no python3.11 that can make a venv.
@@ -39,9 +39,14 @@ system-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-$(VENV)/.installed: pyproject.toml
+# What the suite needs to run (make run), then what developing it needs (make test).
+$(VENV)/.runtime: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.development: $(VENV)/.runtime
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 

@@ -132,11 +132,15 @@ def _report(
         elif span.kind is SpanKind.CLIENT:
             client[span.name.lstrip("/")].append(duration)
     ordered = sorted(latencies)
-    print(f"pipeline: {count} text requests submitted by {clients} concurrent clients, "
-          "embedded stores, all six services in one process")
+    print(
+        f"pipeline: {count} text requests submitted by {clients} concurrent clients, "
+        "embedded stores, all six services in one process"
+    )
     print(f"  ingest alone  {count / submitting:7.1f} requests/s accepted ({submitting:.1f} s)")
-    print(f"  pipeline      {count / elapsed:7.1f} requests/s qualified end to end "
-          f"({elapsed:.1f} s from the first submission to the last result)")
+    print(
+        f"  pipeline      {count / elapsed:7.1f} requests/s qualified end to end "
+        f"({elapsed:.1f} s from the first submission to the last result)"
+    )
     print(
         f"  latency       median {statistics.median(ordered) * 1000:6.0f} ms, "
         f"p90 {ordered[int(0.9 * (len(ordered) - 1))] * 1000:6.0f} ms "
@@ -155,11 +159,15 @@ def _report(
             f"    {step:<10} {statistics.median(values):6.1f} ms  {100 * sum(values) / total:5.1f}%"
             f"   service handler {own:5.1f} ms, gRPC hop {hop:4.1f} ms"
         )
-    for method in ("conflux.ingest.v1.IngestService/SubmitItem",
-                   "conflux.ingest.v1.IngestService/GetItem"):
+    for method in (
+        "conflux.ingest.v1.IngestService/SubmitItem",
+        "conflux.ingest.v1.IngestService/GetItem",
+    ):
         if server[method]:
-            print(f"  {method.rsplit('.', 1)[1]:<32} handler median "
-                  f"{statistics.median(server[method]):5.1f} ms")
+            print(
+                f"  {method.rsplit('.', 1)[1]:<32} handler median "
+                f"{statistics.median(server[method]):5.1f} ms"
+            )
 
 
 def main() -> None:

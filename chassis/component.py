@@ -1,5 +1,5 @@
 """What every service component has in common: its own database, a pool for blocking work,
-its migrations, and readiness that starts with its database answering.
+and readiness that starts with its database answering.
 
 A service subclasses ``DatabaseComponent``, registers its servicers, and adds probes or
 background work where it has them.
@@ -7,14 +7,12 @@ background work where it has them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 
 import grpc
 
 from chassis.database import Database
 from chassis.health import Probe, database_probe
-from chassis.migrations import upgrade
 from chassis.workers import BlockingPool, default_pool_size
 
 
@@ -43,16 +41,3 @@ class DatabaseComponent:
         """Releases the pool and the database."""
         self.pool.close()
         self.database.dispose()
-
-
-def migrator(service: str, migrations: Path) -> Callable[[str], None]:
-    """A function bringing ``service``'s tables, at a database URL, to the latest revision."""
-
-    def migrate(database_url: str) -> None:
-        database = Database(database_url)
-        try:
-            upgrade(database, migrations, service)
-        finally:
-            database.dispose()
-
-    return migrate

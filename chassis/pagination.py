@@ -9,9 +9,12 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from chassis.errors import FieldViolation, InvalidArgumentError
+
+T = TypeVar("T")
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
@@ -26,6 +29,17 @@ def page_size(requested: int) -> int:
             [FieldViolation("page_size", "must be zero (default) or positive")],
         )
     return min(requested or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+
+
+def next_page(
+    rows: Sequence[T], size: int, kind: str, position_of: Callable[[T], dict[str, Any]]
+) -> tuple[Sequence[T], str]:
+    """The page to return and the token of the next one, from ``rows`` fetched with one more
+    than ``size`` (that extra row, if present, says a next page exists)."""
+    if len(rows) <= size:
+        return rows, ""
+    page = rows[:size]
+    return page, encode_token(kind, position_of(page[-1]))
 
 
 def encode_token(kind: str, position: dict[str, Any]) -> str:

@@ -16,6 +16,7 @@ import logging
 import signal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 import grpc
@@ -23,12 +24,15 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1._async import HealthServicer
 from grpc_reflection.v1alpha import reflection
 from opentelemetry.instrumentation.grpc import aio_server_interceptor
+from sqlalchemy import MetaData
 
 from chassis.auth import AllowAll, Authenticator, BearerTokenAuthenticator
 from chassis.channels import ChannelFactory
 from chassis.config import CommonSettings, Environment, dialable_address, load_common
+from chassis.database import Database
 from chassis.health import HealthMonitor, Probe, Watched
 from chassis.interceptors import ServerGuardInterceptor
+from chassis.migrations import upgrade
 from chassis.telemetry import configure_logging, configure_telemetry, load_telemetry_settings
 
 _log = logging.getLogger(__name__)
@@ -72,14 +76,33 @@ class Component(Protocol):
         ...
 
 
+class StoredSettings(Protocol):
+    """Settings of a service that owns a database."""
+
+    @property
+    def database_url(self) -> str:
+        """The service's database."""
+        ...
+
+
 @dataclass(frozen=True)
 class ServiceDefinition:
-    """How to configure, migrate and build one service."""
+    """How to configure, migrate and build one service: its name, its settings, its tables
+    (``metadata``) and their Alembic history (``migrations``), and its component."""
 
     name: str
     load_settings: Callable[[Environment, CommonSettings], Any]
-    migrate: Callable[[Any], None]
     build: Callable[[Any, Runtime], Component]
+    metadata: MetaData
+    migrations: Path
+
+    def migrate(self, settings: StoredSettings) -> None:
+        """Brings the service's tables, in its configured database, to the latest revision."""
+        database = Database(settings.database_url)
+        try:
+            upgrade(database, self.migrations, self.name)
+        finally:
+            database.dispose()
 
 
 @dataclass

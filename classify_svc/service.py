@@ -6,7 +6,7 @@ from pathlib import Path
 
 import grpc
 
-from chassis.component import DatabaseComponent, migrator
+from chassis.component import DatabaseComponent
 from chassis.server import Runtime, ServiceDefinition
 from chassis.workers import BlockingPool
 from classify_svc.config import ClassifySettings, load_settings
@@ -14,10 +14,10 @@ from classify_svc.example_store import ExampleStore
 from classify_svc.model_store import ModelStore
 from classify_svc.registry import ModelRegistry
 from classify_svc.servicer import ClassifyServicer
+from classify_svc.tables import ClassifyBase
 from conflux.classify.v1 import classify_service_pb2, classify_service_pb2_grpc
 
 SERVICE_NAME = classify_service_pb2.DESCRIPTOR.services_by_name["ClassifyService"].full_name
-_migrate = migrator("classify", Path(__file__).parent / "migrations")
 
 
 class ClassifyComponent(DatabaseComponent):
@@ -57,5 +57,5 @@ def build(settings: ClassifySettings, runtime: Runtime) -> ClassifyComponent:
 
 
 DEFINITION = ServiceDefinition(
-    "classify", load_settings, lambda settings: _migrate(settings.database_url), build
+    "classify", load_settings, build, ClassifyBase.metadata, Path(__file__).parent / "migrations"
 )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import grpc
 
-from chassis.component import DatabaseComponent, migrator
+from chassis.component import DatabaseComponent
 from chassis.search.tantivy_index import TantivyIndex
 from chassis.server import Runtime, ServiceDefinition
 from conflux.correlate.v1 import correlate_service_pb2, correlate_service_pb2_grpc
@@ -17,9 +17,9 @@ from correlate_svc.index_feeder import IndexFeeder
 from correlate_svc.ledger import Ledger
 from correlate_svc.request_index import SCHEMA
 from correlate_svc.servicer import CorrelateServicer
+from correlate_svc.tables import CorrelateBase
 
 SERVICE_NAME = correlate_service_pb2.DESCRIPTOR.services_by_name["CorrelateService"].full_name
-_migrate = migrator("correlate", Path(__file__).parent / "migrations")
 
 
 class CorrelateComponent(DatabaseComponent):
@@ -66,5 +66,5 @@ def build(settings: CorrelateSettings, runtime: Runtime) -> CorrelateComponent:
 
 
 DEFINITION = ServiceDefinition(
-    "correlate", load_settings, lambda settings: _migrate(settings.database_url), build
+    "correlate", load_settings, build, CorrelateBase.metadata, Path(__file__).parent / "migrations"
 )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import grpc
 
-from chassis.component import DatabaseComponent, migrator
+from chassis.component import DatabaseComponent
 from chassis.health import Probe, service_probe
 from chassis.server import Runtime, ServiceDefinition
 from conflux.classify.v1 import classify_service_pb2, classify_service_pb2_grpc
@@ -21,6 +21,7 @@ from gateway.pipeline import Pipeline
 from gateway.pipeline_store import PipelineStore
 from gateway.servicer import GatewayServicer
 from gateway.steps import ClassifyStep, Clients, CorrelateStep, ExtractTextStep, IdentifyStep
+from gateway.tables import GatewayBase
 
 SERVICE_NAME = gateway_service_pb2.DESCRIPTOR.services_by_name["GatewayService"].full_name
 _DEPENDENCIES = {
@@ -30,7 +31,6 @@ _DEPENDENCIES = {
     "classify": classify_service_pb2.DESCRIPTOR.services_by_name["ClassifyService"].full_name,
     "correlate": correlate_service_pb2.DESCRIPTOR.services_by_name["CorrelateService"].full_name,
 }
-_migrate = migrator("gateway", Path(__file__).parent / "migrations")
 
 
 class GatewayComponent(DatabaseComponent):
@@ -92,5 +92,5 @@ def build(settings: GatewaySettings, runtime: Runtime) -> GatewayComponent:
 
 
 DEFINITION = ServiceDefinition(
-    "gateway", load_settings, lambda settings: _migrate(settings.database_url), build
+    "gateway", load_settings, build, GatewayBase.metadata, Path(__file__).parent / "migrations"
 )

@@ -7,7 +7,7 @@ from typing import Any
 import grpc
 
 from chassis.errors import NotFoundError
-from chassis.pagination import decode_token, encode_token, page_size
+from chassis.pagination import decode_token, next_page, page_size
 from chassis.timestamps import to_timestamp
 from chassis.vocabulary import Channel, channel_proto
 from chassis.workers import BlockingPool
@@ -55,11 +55,10 @@ class GatewayServicer(pb_grpc.GatewayServiceServicer):
         size = page_size(request.page_size)
         position = decode_token(_LIST_TOKEN, request.page_token)
         before = int(position["before"]) if position else None
-        rows = await self._pool.run(self._store.page, before, size + 1)
-        token = ""
-        if len(rows) > size:
-            rows = rows[:size]
-            token = encode_token(_LIST_TOKEN, {"before": rows[-1].item_sequence})
+        fetched = await self._pool.run(self._store.page, before, size + 1)
+        rows, token = next_page(
+            fetched, size, _LIST_TOKEN, lambda row: {"before": row.item_sequence}
+        )
         return pb.ListRequestsResponse(
             requests=[request_message(row) for row in rows], next_page_token=token
         )

@@ -6,15 +6,15 @@ from pathlib import Path
 
 import grpc
 
-from chassis.component import DatabaseComponent, migrator
+from chassis.component import DatabaseComponent
 from chassis.server import Runtime, ServiceDefinition
 from conflux.identity.v1 import identity_service_pb2, identity_service_pb2_grpc
 from identity_svc.config import IdentitySettings, load_settings
 from identity_svc.repository import ReferentialRepository
 from identity_svc.servicer import IdentityServicer
+from identity_svc.tables import IdentityBase
 
 SERVICE_NAME = identity_service_pb2.DESCRIPTOR.services_by_name["IdentityService"].full_name
-_migrate = migrator("identity", Path(__file__).parent / "migrations")
 
 
 class IdentityComponent(DatabaseComponent):
@@ -42,5 +42,5 @@ def build(settings: IdentitySettings, runtime: Runtime) -> IdentityComponent:
 
 
 DEFINITION = ServiceDefinition(
-    "identity", load_settings, lambda settings: _migrate(settings.database_url), build
+    "identity", load_settings, build, IdentityBase.metadata, Path(__file__).parent / "migrations"
 )

@@ -9,7 +9,7 @@ import grpc
 from google.protobuf import json_format
 
 from chassis.errors import FieldViolation, InvalidArgumentError, NotFoundError
-from chassis.pagination import decode_token, encode_token, page_size
+from chassis.pagination import decode_token, next_page, page_size
 from chassis.workers import BlockingPool
 from conflux.identity.v1 import identity_service_pb2 as pb
 from conflux.identity.v1 import identity_service_pb2_grpc as pb_grpc
@@ -127,11 +127,8 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
         """A page of parties in id order."""
         size = page_size(request.page_size)
         position = decode_token(_PARTIES_TOKEN, request.page_token) or {"after": ""}
-        parties = await self._pool.run(self._repository.page, str(position["after"]), size + 1)
-        token = ""
-        if len(parties) > size:
-            parties = parties[:size]
-            token = encode_token(_PARTIES_TOKEN, {"after": parties[-1].party_id})
+        fetched = await self._pool.run(self._repository.page, str(position["after"]), size + 1)
+        parties, token = next_page(fetched, size, _PARTIES_TOKEN, lambda p: {"after": p.party_id})
         return pb.ListPartiesResponse(
             parties=[party_message(p) for p in parties], next_page_token=token
         )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import grpc
 
-from chassis.component import DatabaseComponent, migrator
+from chassis.component import DatabaseComponent
 from chassis.server import Runtime, ServiceDefinition
 from conflux.ingest.v1 import ingest_service_pb2, ingest_service_pb2_grpc
 from ingest_svc.blob_store import BlobStore
@@ -14,9 +14,9 @@ from ingest_svc.config import IngestSettings, load_settings
 from ingest_svc.intake import Limits
 from ingest_svc.repository import ItemRepository
 from ingest_svc.servicer import IngestServicer
+from ingest_svc.tables import IngestBase
 
 SERVICE_NAME = ingest_service_pb2.DESCRIPTOR.services_by_name["IngestService"].full_name
-_migrate = migrator("ingest", Path(__file__).parent / "migrations")
 
 
 class IngestComponent(DatabaseComponent):
@@ -47,5 +47,5 @@ def build(settings: IngestSettings, runtime: Runtime) -> IngestComponent:
 
 
 DEFINITION = ServiceDefinition(
-    "ingest", load_settings, lambda settings: _migrate(settings.database_url), build
+    "ingest", load_settings, build, IngestBase.metadata, Path(__file__).parent / "migrations"
 )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import grpc
 
-from chassis.component import DatabaseComponent, migrator
+from chassis.component import DatabaseComponent
 from chassis.health import Probe, service_probe
 from chassis.server import Runtime, ServiceDefinition
 from chassis.workers import BlockingPool
@@ -16,10 +16,10 @@ from conflux.ocr.v1 import ocr_service_pb2, ocr_service_pb2_grpc
 from ocr_svc.cache import ExtractionCache
 from ocr_svc.config import OcrSettings, load_settings
 from ocr_svc.servicer import OcrServicer
+from ocr_svc.tables import OcrBase
 
 SERVICE_NAME = ocr_service_pb2.DESCRIPTOR.services_by_name["OcrService"].full_name
 INGEST_SERVICE = ingest_service_pb2.DESCRIPTOR.services_by_name["IngestService"].full_name
-_migrate = migrator("ocr", Path(__file__).parent / "migrations")
 
 
 class OcrComponent(DatabaseComponent):
@@ -60,5 +60,5 @@ def build(settings: OcrSettings, runtime: Runtime) -> OcrComponent:
 
 
 DEFINITION = ServiceDefinition(
-    "ocr", load_settings, lambda settings: _migrate(settings.database_url), build
+    "ocr", load_settings, build, OcrBase.metadata, Path(__file__).parent / "migrations"
 )

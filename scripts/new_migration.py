@@ -6,12 +6,10 @@ Usage: .venv/bin/python scripts/new_migration.py SERVICE "what changes"
 
 from __future__ import annotations
 
-import importlib
 import re
 import sys
 import tempfile
 import uuid
-from pathlib import Path
 
 from alembic.autogenerate import produce_migrations, render_python_code
 from alembic.config import Config
@@ -20,23 +18,14 @@ from alembic.script import ScriptDirectory
 
 from chassis.database import Database
 from chassis.migrations import upgrade
-
-_PACKAGES = {
-    "ingest": ("ingest_svc", "IngestBase"),
-    "ocr": ("ocr_svc", "OcrBase"),
-    "identity": ("identity_svc", "IdentityBase"),
-    "classify": ("classify_svc", "ClassifyBase"),
-    "correlate": ("correlate_svc", "CorrelateBase"),
-    "gateway": ("gateway", "GatewayBase"),
-}
+from conflux_cli.services import DEFINITIONS
 
 
 def main() -> None:
     """Generates the revision file and prints its path."""
     service, message = sys.argv[1], sys.argv[2]
-    package, base_name = _PACKAGES[service]
-    metadata = getattr(importlib.import_module(f"{package}.tables"), base_name).metadata
-    migrations = Path(package) / "migrations"
+    definition = DEFINITIONS[service]
+    metadata, migrations = definition.metadata, definition.migrations
     (migrations / "versions").mkdir(parents=True, exist_ok=True)
     config = Config()
     config.set_main_option("script_location", str(migrations))

@@ -3,33 +3,22 @@ PostgreSQL, and can run twice."""
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import MetaData
 
 from chassis.database import Database
 from chassis.migrations import current_revision, upgrade
+from conflux_cli.services import DEFINITIONS
 from tests.support.databases import database_url
 
-SERVICES = {
-    "ingest": ("ingest_svc", "IngestBase"),
-    "ocr": ("ocr_svc", "OcrBase"),
-    "identity": ("identity_svc", "IdentityBase"),
-    "classify": ("classify_svc", "ClassifyBase"),
-    "correlate": ("correlate_svc", "CorrelateBase"),
-    "gateway": ("gateway", "GatewayBase"),
-}
 
-
-@pytest.mark.parametrize("service", sorted(SERVICES))
+@pytest.mark.parametrize("service", sorted(DEFINITIONS))
 def test_migrations_match_the_declared_tables(service: str, backend: str, tmp_path: Path) -> None:
-    package, base = SERVICES[service]
-    metadata: MetaData = getattr(importlib.import_module(f"{package}.tables"), base).metadata
-    migrations = Path(importlib.import_module(package).__file__ or "").parent / "migrations"
+    metadata = DEFINITIONS[service].metadata
+    migrations = DEFINITIONS[service].migrations
     with database_url(backend, tmp_path, service) as url:
         database = Database(url)
         try:
