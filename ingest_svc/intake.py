@@ -119,6 +119,29 @@ def normalise(submission: Submission, limits: Limits) -> NormalisedItem:
     return _short_message(submission, channel, _message_from_json(raw))
 
 
+def triage_item(submission: Submission) -> NormalisedItem:
+    """The item as it came, for manual triage: its raw bytes (or the message's JSON), its
+    channel if known, no parsed fields. Used when ``normalise`` refused it and refusing is not
+    an option (the sender is gone)."""
+    if submission.message is not None:
+        message = submission.message
+        raw = json.dumps(
+            {"sender": message.sender, "subject": message.subject, "body": message.body},
+            ensure_ascii=False,
+        ).encode()
+    else:
+        raw = submission.raw or b""
+    return NormalisedItem(
+        dedup_key=_dedup_key(submission, raw),
+        channel=submission.channel or Channel.EMAIL,
+        raw=raw,
+        raw_media_type=submission.media_type or "application/octet-stream",
+        raw_file_name=submission.file_name,
+        source=submission.file_name,
+        metadata=dict(submission.metadata),
+    )
+
+
 def _email(submission: Submission, raw: bytes, limits: Limits) -> NormalisedItem:
     try:
         parsed = parse_email(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from pathlib import Path
 
 import grpc
@@ -10,7 +12,9 @@ from chassis.component import DatabaseComponent
 from chassis.server import Runtime, ServiceDefinition
 from conflux.ingest.v1 import ingest_service_pb2, ingest_service_pb2_grpc
 from ingest_svc.blob_store import BlobStore
+from ingest_svc.channel_adapter import ChannelAdapter
 from ingest_svc.config import IngestSettings, load_settings
+from ingest_svc.front_door import FrontDoor
 from ingest_svc.intake import Limits
 from ingest_svc.repository import ItemRepository
 from ingest_svc.servicer import IngestServicer
@@ -32,13 +36,31 @@ class IngestComponent(DatabaseComponent):
             max_attachments=settings.max_attachments,
             max_nesting_depth=settings.max_nesting_depth,
         )
-        self._servicer = IngestServicer(
-            ItemRepository(self.database, blobs), blobs, limits, self.pool
-        )
+        repository = ItemRepository(self.database, blobs)
+        self.front_door = FrontDoor(repository, limits, self.pool)
+        self._servicer = IngestServicer(self.front_door, repository, blobs, self.pool)
+        self.adapters: list[ChannelAdapter] = []
+        self._running: list[asyncio.Task[None]] = []
 
     def register(self, server: grpc.aio.Server) -> None:
         """Adds the servicer."""
         ingest_service_pb2_grpc.add_IngestServiceServicer_to_server(self._servicer, server)
+
+    async def start(self) -> None:
+        """Starts the configured channel adapters."""
+        self._running = [
+            asyncio.create_task(adapter.run(), name=f"ingest-{adapter.name}")
+            for adapter in self.adapters
+        ]
+
+    async def stop(self) -> None:
+        """Stops the adapters (an item being stored finishes first), then the rest."""
+        for task in self._running:
+            task.cancel()
+        for task in self._running:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await super().stop()
 
 
 def build(settings: IngestSettings, runtime: Runtime) -> IngestComponent:

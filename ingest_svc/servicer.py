@@ -22,8 +22,9 @@ from conflux.ingest.v1 import ingest_service_pb2 as pb
 from conflux.ingest.v1 import ingest_service_pb2_grpc as pb_grpc
 from conflux.type.v1 import blob_pb2
 from ingest_svc.blob_store import BlobNotFoundError, BlobStore
-from ingest_svc.intake import Limits, ShortMessage, Submission, normalise
-from ingest_svc.repository import TRIAGE, ItemRepository, StoreResult
+from ingest_svc.front_door import FrontDoor
+from ingest_svc.intake import ShortMessage, Submission
+from ingest_svc.repository import TRIAGE, ItemRepository
 from ingest_svc.tables import ItemRow
 
 _FEED_TOKEN = "ingest.feed"
@@ -33,11 +34,16 @@ class IngestServicer(pb_grpc.IngestServiceServicer):
     """Submissions, items, the accepted feed and blob reads."""
 
     def __init__(
-        self, repository: ItemRepository, blobs: BlobStore, limits: Limits, pool: BlockingPool
+        self,
+        front_door: FrontDoor,
+        repository: ItemRepository,
+        blobs: BlobStore,
+        pool: BlockingPool,
     ) -> None:
+        self._front_door = front_door
         self._repository = repository
         self._blobs = blobs
-        self._limits = limits
+        self._limits = front_door.limits
         self._pool = pool
 
     async def SubmitItem(
@@ -50,7 +56,7 @@ class IngestServicer(pb_grpc.IngestServiceServicer):
             raw=request.raw if content == "raw" else None,
             message=_short_message(request.message) if content == "message" else None,
         )
-        result = await self._store(submission)
+        result = await self._front_door.submit(submission)
         return pb.SubmitItemResponse(item=item_message(result.item), created=result.created)
 
     async def UploadItem(
@@ -79,7 +85,7 @@ class IngestServicer(pb_grpc.IngestServiceServicer):
                     )
         if header is None:
             raise _misplaced("header", "the upload carried no header")
-        result = await self._store(_submission(header, raw=bytes(buffer), message=None))
+        result = await self._front_door.submit(_submission(header, raw=bytes(buffer), message=None))
         return pb.UploadItemResponse(item=item_message(result.item), created=result.created)
 
     async def GetItem(
@@ -127,10 +133,6 @@ class IngestServicer(pb_grpc.IngestServiceServicer):
                 return
             yield pb.ReadBlobResponse(chunk=chunk, offset=offset)
             offset += len(chunk)
-
-    async def _store(self, submission: Submission) -> StoreResult:
-        item = await self._pool.run(normalise, submission, self._limits)
-        return await self._pool.run(self._repository.store, item)
 
 
 def _submission(
