@@ -137,25 +137,9 @@ class SuiteServer:
             for definition, settings in zip(self.definitions, all_settings, strict=True):
                 definition.migrate(settings)
 
-        server_settings = common.server
-        authenticator = self.authenticator or (
-            BearerTokenAuthenticator(server_settings.auth_token)
-            if server_settings.auth_token
-            else AllowAll()
-        )
-        server = grpc.aio.server(
-            interceptors=[
-                aio_server_interceptor(),  # type: ignore[no-untyped-call]
-                ServerGuardInterceptor(authenticator),
-            ],
-            options=[
-                ("grpc.max_send_message_length", server_settings.max_message_bytes),
-                ("grpc.max_receive_message_length", server_settings.max_message_bytes),
-                ("grpc.so_reuseport", 0),
-            ],
-        )
-        port = _bind(server, server_settings.listen_address, common)
-        self.address = dialable_address(server_settings.listen_address, port)
+        server = self._grpc_server(common)
+        port = _bind(server, common.server.listen_address, common)
+        self.address = dialable_address(common.server.listen_address, port)
         self._channels = ChannelFactory(common.clients, self.address)
         runtime = Runtime(common, self._channels)
         self._components = [
@@ -196,6 +180,25 @@ class SuiteServer:
         _log.info("serving %s on %s", ", ".join(d.name for d in self.definitions), self.address)
         return self.address
 
+    def _grpc_server(self, common: CommonSettings) -> grpc.aio.Server:
+        """The server with the suite's interceptors (spans, then the guard) and limits."""
+        settings = common.server
+        authenticator = self.authenticator or (
+            BearerTokenAuthenticator(settings.auth_token) if settings.auth_token else AllowAll()
+        )
+        return grpc.aio.server(
+            interceptors=[
+                aio_server_interceptor(),  # type: ignore[no-untyped-call]
+                ServerGuardInterceptor(authenticator),
+            ],
+            options=[
+                ("grpc.max_send_message_length", settings.max_message_bytes),
+                ("grpc.max_receive_message_length", settings.max_message_bytes),
+                # Two servers must not share a port silently (gRPC's default allows it).
+                ("grpc.so_reuseport", 0),
+            ],
+        )
+
     async def serve_until_signal(self) -> None:
         """Waits for SIGTERM or SIGINT (or ``stop``), then drains and stops."""
         loop = asyncio.get_running_loop()
@@ -207,10 +210,6 @@ class SuiteServer:
             for signum in (signal.SIGTERM, signal.SIGINT):
                 loop.remove_signal_handler(signum)
         await self.stop()
-
-    def request_stop(self) -> None:
-        """Asks ``serve_until_signal`` to return, as a signal would."""
-        self._stopped.set()
 
     async def stop(self) -> None:
         """Drains: NOT_SERVING, background work stopped, in-flight calls finished, closed."""
