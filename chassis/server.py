@@ -22,7 +22,6 @@ from typing import Any, Protocol
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1._async import HealthServicer
-from grpc_reflection.v1alpha import reflection
 from opentelemetry.instrumentation.grpc import aio_server_interceptor
 from sqlalchemy import MetaData
 
@@ -33,6 +32,7 @@ from chassis.database import Database
 from chassis.health import HealthMonitor, Probe, Watched
 from chassis.interceptors import ServerGuardInterceptor
 from chassis.migrations import upgrade
+from chassis.reflection import enable_reflection
 from chassis.telemetry import configure_logging, configure_telemetry, load_telemetry_settings
 
 _log = logging.getLogger(__name__)
@@ -154,13 +154,8 @@ class SuiteServer:
             names.extend(component.service_names)
             for name in component.service_names:
                 await health.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
-        reflection.enable_server_reflection(
-            [
-                *names,
-                health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
-                reflection.SERVICE_NAME,
-            ],
-            server,
+        enable_reflection(
+            server, [*names, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name]
         )
         await server.start()
         await health.set("", health_pb2.HealthCheckResponse.SERVING)

@@ -23,10 +23,10 @@ function load(file, includeDirs) {
 }
 
 const reflectionProto = require.resolve(
-  "@grpc/reflection/build/proto/grpc/reflection/v1alpha/reflection.proto",
+  "@grpc/reflection/build/proto/grpc/reflection/v1/reflection.proto",
 );
 const healthProto = require.resolve("grpc-health-check/proto/health/v1/health.proto");
-const reflection = load(reflectionProto, []).grpc.reflection.v1alpha;
+const reflection = load(reflectionProto, []).grpc.reflection.v1;
 const health = load(healthProto, []).grpc.health.v1;
 const ingest = load("conflux/ingest/v1/ingest_service.proto", [path.join(repository, "protos")])
   .conflux.ingest.v1;

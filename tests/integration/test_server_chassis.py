@@ -11,7 +11,7 @@ from pathlib import Path
 import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
-from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+from grpc_reflection.v1alpha import reflection_pb2
 
 from chassis.config import ConfigError, Environment
 from chassis.errors import read_error_details
@@ -47,17 +47,26 @@ async def _status(channel: grpc.aio.Channel, service: str) -> int:
     return int(response.status)
 
 
-async def test_reflection_lists_the_six_services(suite: RunningSuite) -> None:
-    stub = reflection_pb2_grpc.ServerReflectionStub(suite.channel)
+@pytest.mark.parametrize("version", ["v1alpha", "v1"])
+async def test_reflection_lists_the_six_services(suite: RunningSuite, version: str) -> None:
+    # v1 and v1alpha have the same messages on the wire: the v1alpha classes serve for both.
+    call = suite.channel.stream_stream(
+        f"/grpc.reflection.{version}.ServerReflection/ServerReflectionInfo",
+        request_serializer=reflection_pb2.ServerReflectionRequest.SerializeToString,
+        response_deserializer=reflection_pb2.ServerReflectionResponse.FromString,
+    )
 
     async def requests() -> AsyncIterator[reflection_pb2.ServerReflectionRequest]:
         yield reflection_pb2.ServerReflectionRequest(list_services="")
+        yield reflection_pb2.ServerReflectionRequest(
+            file_containing_symbol="conflux.ingest.v1.IngestService"
+        )
 
-    names = set()
-    async for response in stub.ServerReflectionInfo(requests()):
-        names |= {s.name for s in response.list_services_response.service}
+    responses = [response async for response in call(requests())]
+    names = {s.name for s in responses[0].list_services_response.service}
     assert set(SERVICES) <= names
     assert "grpc.health.v1.Health" in names
+    assert responses[1].file_descriptor_response.file_descriptor_proto
 
 
 async def test_every_service_name_is_serving(suite: RunningSuite) -> None:
