@@ -11,12 +11,15 @@ BUF := $(TOOLS)/node_modules/.bin/buf
 NPM_TOOLS := @bufbuild/buf@1.75.0 @grpc/grpc-js@1.14.7 @grpc/proto-loader@0.8.1 \
              @grpc/reflection@1.0.4 grpc-health-check@2.1.0
 APT_PACKAGES := tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng poppler-utils
+# Debian packages only the tests need (not in the image): a real IMAP server for the IMAP
+# polling tests, which start it with their own configuration (the system service is not used).
+TEST_APT_PACKAGES := dovecot-imapd
 # The storage and pipeline tests run on SQLite and on this PostgreSQL server; `make test`
 # fails (rather than skips) them when it does not answer.
 CONFLUX_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 export CONFLUX_TEST_POSTGRES_URL
 
-.PHONY: run test setup system-deps protos protos-check lint typecheck corpus bench clean
+.PHONY: run test setup system-deps test-deps protos protos-check lint typecheck corpus bench clean
 
 run: system-deps $(VENV)/.runtime
 	$(BIN)/conflux demo
@@ -25,7 +28,7 @@ test: setup protos-check lint typecheck
 	CONFLUX_REQUIRE_POSTGRES=1 NODE_PATH=$(TOOLS)/node_modules \
 	  $(BIN)/python -m pytest -m "not corpus" -p no:cacheprovider --durations=10
 
-setup: system-deps $(VENV)/.development $(TOOLS)/.installed
+setup: system-deps test-deps $(VENV)/.development $(TOOLS)/.installed
 
 # Debian packages: installed only when missing (apt-get needs root, which CI has). Python 3.11
 # with venv comes from Debian too when the machine has no python3.11 that can make a venv.
@@ -36,6 +39,15 @@ system-deps:
 	$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || missing="$$missing python3.11 python3.11-venv"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+test-deps:
+	@missing=""; for p in $(TEST_APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages for the tests:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
@@ -81,6 +93,12 @@ bench: setup
 
 corpus: setup
 	$(BIN)/python -m pytest -m corpus -p no:cacheprovider
+
+# The email corpus sweep alone (also part of `corpus`), printing its report: which files are
+# messages and why, what ingestion did with them per suite, mismatches with expected results.
+.PHONY: sweep
+sweep: setup
+	$(BIN)/python -m pytest -m corpus -p no:cacheprovider -s tests/corpus/test_email_sweep.py
 
 clean:
 	rm -rf $(VENV) .tools .build var

@@ -1,7 +1,8 @@
 """Reading a referential export (CSV or JSON Lines) into parties.
 
-CSV columns: ``party_id,kind,display_name,emails,phones,customer_numbers,contract_numbers,
-ibans,postal_address``; multi-valued columns separated by ``;``; only ``party_id`` and
+CSV columns: ``party_id,kind,display_name,given_name,family_name,birth_date,emails,phones,
+customer_numbers,contract_numbers,ibans,postal_address`` (or ``postal_addresses``); multi-valued
+columns (identifiers, ``postal_addresses``) separated by ``;``; only ``party_id`` and
 ``display_name`` are required. JSON Lines: one object per line with the same keys, multi-valued
 ones as lists or ``;``-separated strings. Values are kept as written: the identity service puts
 them in canonical form on import and refuses the parties it cannot read.
@@ -18,7 +19,7 @@ from typing import Any
 
 from chassis.text_decoding import decode_text
 from identity_svc.identifiers import IdentifierKind
-from identity_svc.referential import Party, PartyKind
+from identity_svc.referential import Identifier, Party, PartyKind
 
 _MULTI_VALUED = {
     "emails": IdentifierKind.EMAIL,
@@ -98,16 +99,27 @@ def _party(record: Mapping[str, Any], where: str) -> Party:
         raise ReferentialFileError(
             f"{where}: kind {kind_text!r} is not person or organisation"
         ) from error
-    identifiers: list[tuple[str, str]] = []
+    identifiers: list[Identifier] = []
     for column, identifier_kind in _MULTI_VALUED.items():
-        identifiers.extend((identifier_kind.value, value) for value in _values(record.get(column)))
+        identifiers.extend(
+            Identifier(identifier_kind.value, value) for value in _values(record.get(column))
+        )
+    addresses = _values(record.get("postal_addresses"))
+    single = _text(record, "postal_address")
     return Party(
-        party_id=str(record.get("party_id") or "").strip(),
+        party_id=_text(record, "party_id"),
         kind=kind,
-        display_name=str(record.get("display_name") or "").strip(),
+        display_name=_text(record, "display_name"),
         identifiers=tuple(identifiers),
-        postal_address=str(record.get("postal_address") or "").strip(),
+        postal_addresses=tuple([single] if single else []) + tuple(addresses),
+        given_name=_text(record, "given_name"),
+        family_name=_text(record, "family_name"),
+        birth_date=_text(record, "birth_date"),
     )
+
+
+def _text(record: Mapping[str, Any], column: str) -> str:
+    return str(record.get(column) or "").strip()
 
 
 def _values(cell: object) -> list[str]:

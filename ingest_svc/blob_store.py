@@ -67,7 +67,7 @@ class BlobStore:
             if target.exists():
                 os.unlink(temp_name)
             else:
-                target.parent.mkdir(parents=True, exist_ok=True)
+                self._make_directories(target.parent)
                 os.replace(temp_name, target)
                 _fsync_directory(target.parent)
         except BaseException:
@@ -75,6 +75,13 @@ class BlobStore:
                 os.unlink(temp_name)
             raise
         return StoredBlob(sha256, size)
+
+    def _make_directories(self, directory: Path) -> None:
+        """Creates ``directory`` (``ab/cd``) and makes each new entry durable in its parent."""
+        for level in (directory.parent, directory):
+            if not level.exists():
+                level.mkdir(exist_ok=True)
+                _fsync_directory(level.parent)
 
     def size_of(self, sha256: str) -> int:
         """Size of the blob in bytes."""

@@ -6,6 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chassis.config import CommonSettings, Environment
+from ingest_svc.drop_folder_settings import DropFolderSettings, load_drop_folder_settings
+from ingest_svc.flood_guard import FloodLimits, load_flood_limits
+from ingest_svc.imap_mailboxes import ImapSettings, load_imap_settings
+from ingest_svc.smtp_reception import SmtpSettings, load_smtp_settings
 
 
 @dataclass(frozen=True)
@@ -17,6 +21,10 @@ class IngestSettings:
     max_item_bytes: int
     max_attachments: int
     max_nesting_depth: int
+    flood: FloodLimits
+    smtp: SmtpSettings | None
+    imap: ImapSettings | None
+    drop_folders: DropFolderSettings | None
 
 
 def load_settings(env: Environment, common: CommonSettings) -> IngestSettings:
@@ -33,4 +41,8 @@ def load_settings(env: Environment, common: CommonSettings) -> IngestSettings:
         max_item_bytes=max_item,
         max_attachments=env.integer("CONFLUX_INGEST_MAX_ATTACHMENTS", 100, minimum=1),
         max_nesting_depth=env.integer("CONFLUX_INGEST_MAX_NESTING_DEPTH", 5, minimum=1),
+        flood=load_flood_limits(env),
+        smtp=load_smtp_settings(env, common, max_item),
+        imap=load_imap_settings(env, common),
+        drop_folders=load_drop_folder_settings(env),
     )

@@ -4,10 +4,12 @@ The standard library's ``compat32`` parser is used with headers and payloads dec
 several times faster than ``policy.default`` and, unlike it, never raises on a broken header.
 Mail that is damaged but readable is parsed and its damage listed in ``defects`` (the service
 flags it for triage); only bytes that are not an email at all raise ``MalformedEmailError``.
+What the walk finds goes to an ``EmailContents``, which also unpacks TNEF ``winmail.dat`` and
+attached Outlook messages. The result types live in ``parsed_email`` (shared with the Outlook
+parser) and are exported here too, with ``parse_email``.
 """
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import errors as email_errors
 from email.header import Header, decode_header
@@ -20,10 +22,24 @@ from chassis.html_text import html_to_text
 from chassis.text_decoding import decode_text
 from ingest_svc.auto_reply import auto_reply_reason
 from ingest_svc.calendar_text import summarize_calendar
-from ingest_svc.media_types import EMAIL_HEADER_NAMES, HEADER_LINE, sniff_media_type
+from ingest_svc.email_contents import EmailContents, MessageScope
+from ingest_svc.media_types import EMAIL_HEADER_NAMES, HEADER_LINE
+from ingest_svc.parsed_email import (
+    FORWARDED_SEPARATOR,
+    EmailLimitExceededError,
+    MalformedEmailError,
+    ParsedAttachment,
+    ParsedEmail,
+)
 
-FORWARDED_SEPARATOR = "---------- Forwarded message ----------"
-"""The line that introduces, in ``body_text``, the text of a message forwarded as an attachment."""
+__all__ = [
+    "FORWARDED_SEPARATOR",
+    "EmailLimitExceededError",
+    "MalformedEmailError",
+    "ParsedAttachment",
+    "ParsedEmail",
+    "parse_email",
+]
 
 _PARSER = BytesParser(policy=compat32)
 _LEADING_BLANK_LINES = re.compile(rb"(?:[ \t]*\r?\n)+")
@@ -51,68 +67,6 @@ _MAX_MIME_DEPTH = 64
 _PREVIEW_BYTES = 40
 
 
-@dataclass(frozen=True)
-class ParsedAttachment:
-    """One document carried by an email, its bytes exactly as sent (transfer encoding undone)."""
-
-    data: bytes
-    file_name: str
-    """As the sender named it (encoded words and RFC 2231 decoded, folders removed); "" if none."""
-    media_type: str
-    """Sniffed from the bytes where they tell, else as declared."""
-    content_id: str
-    """Without angle brackets; "" if none."""
-    inline: bool
-    """Shown inside the body (an image pasted in the text) rather than attached."""
-    nesting_path: str
-    """"" for the email itself, "1" for its first forwarded message, "1.2" for the second message
-    forwarded inside that one."""
-
-
-@dataclass(frozen=True)
-class ParsedEmail:
-    """An email reduced to what Conflux needs to qualify it."""
-
-    message_id: str
-    """Without angle brackets; "" if the email has none."""
-    sender: str
-    """Lower-cased address of From (of Sender when From is missing)."""
-    sender_name: str
-    recipients: tuple[str, ...]
-    """Lower-cased addresses of To, Cc and Bcc, without duplicates, in order."""
-    subject: str
-    sent_time: datetime | None
-    """The Date header in UTC; None when missing or unreadable."""
-    body_text: str
-    """Readable text of the body parts, of each forwarded message (after ``FORWARDED_SEPARATOR``
-    and its From, Date and Subject) and a summary of each calendar invitation, in part order."""
-    attachments: tuple[ParsedAttachment, ...]
-    thread_message_ids: tuple[str, ...]
-    """Message-IDs of In-Reply-To then References, without duplicates, in order."""
-    auto_reply_reason: str
-    """Why the email looks automatically generated; "" for mail a person wrote."""
-    defects: tuple[str, ...]
-    """What was damaged but recovered (MIME structure, charsets, encodings, headers)."""
-
-
-class MalformedEmailError(ValueError):
-    """Raised when the bytes are not an email at all; ``reason`` says precisely why."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-class EmailLimitExceededError(ValueError):
-    """Raised when an email exceeds a limit; ``limit`` names it and ``maximum`` is its value."""
-
-    def __init__(self, limit: str, maximum: int, reason: str) -> None:
-        super().__init__(f"{reason} ({limit} is {maximum})")
-        self.limit = limit
-        self.maximum = maximum
-        self.reason = reason
-
-
 def parse_email(
     raw: bytes, *, max_nesting_depth: int = 5, max_attachments: int = 100
 ) -> ParsedEmail:
@@ -121,7 +75,9 @@ def parse_email(
     The body is the text/plain alternative where there is one (HTML made readable otherwise),
     followed by the text of forwarded messages (``message/rfc822`` parts) and summaries of
     ``text/calendar`` invitations. Attachments are the other parts (with a file name or of a
-    non-text type), forwarded messages' included, inline images too. Bad charsets, bad encodings
+    non-text type), forwarded messages' included, inline images too; a TNEF ``winmail.dat`` is
+    replaced by the files it carries (its body read when the email has no text of its own), an
+    attached Outlook ``.msg`` is read as a forwarded message. Bad charsets, bad encodings
     and broken MIME structure never raise: the text is recovered and the damage is listed in
     ``defects``.
 
@@ -154,9 +110,9 @@ def parse_email(
             "From, To, Subject, Date, Message-ID, Received, MIME-Version"
         )
     walk = _MimeWalk(max_nesting_depth, max_attachments, defects)
-    walk.part(message, _MessageScope(path="", depth=0), wants_body=True, mime_depth=0)
-    body_text = "\n\n".join(walk.body)
-    _refuse_unrecoverable(message, body_text, walk.attachments)
+    walk.part(message, MessageScope(path="", depth=0), wants_body=True, mime_depth=0)
+    body_text = walk.contents.body_text()
+    _refuse_unrecoverable(message, body_text, walk.contents.attachments)
 
     sender_name, sender = _first_address(message, "From", defects)
     if not sender:
@@ -172,45 +128,24 @@ def parse_email(
         subject=subject,
         sent_time=_sent_time(message, defects),
         body_text=body_text,
-        attachments=tuple(walk.attachments),
+        attachments=tuple(walk.contents.attachments),
         thread_message_ids=_thread_message_ids(message, message_id),
         auto_reply_reason=auto_reply_reason(message, sender, subject),
         defects=tuple(dict.fromkeys(defects)),
     )
 
 
-@dataclass
-class _MessageScope:
-    """Where the walk is: which (possibly forwarded) message, how deep."""
-
-    path: str
-    depth: int
-    forwarded_count: int = 0
-
-    def forwarded(self) -> "_MessageScope":
-        """The scope of the next message forwarded inside this one."""
-        self.forwarded_count += 1
-        number = str(self.forwarded_count)
-        return _MessageScope(f"{self.path}.{number}" if self.path else number, self.depth + 1)
-
-    def describe(self, part: Message) -> str:
-        """Names a part in a defect: its type, and the forwarded message it belongs to."""
-        where = part.get_content_type()
-        return f"{where} in forwarded message {self.path}" if self.path else where
-
-
 class _MimeWalk:
-    """Walks a MIME tree in order, collecting body text, attachments and defects."""
+    """Walks a MIME tree in order, handing body text and attachments to ``contents``."""
 
     def __init__(self, max_nesting_depth: int, max_attachments: int, defects: list[str]) -> None:
-        self.max_nesting_depth = max_nesting_depth
-        self.max_attachments = max_attachments
-        self.body: list[str] = []
-        self.attachments: list[ParsedAttachment] = []
+        self.contents = EmailContents(
+            max_nesting_depth=max_nesting_depth, max_attachments=max_attachments, defects=defects
+        )
         self.defects = defects
 
     def part(
-        self, part: Message, scope: _MessageScope, *, wants_body: bool, mime_depth: int
+        self, part: Message, scope: MessageScope, *, wants_body: bool, mime_depth: int
     ) -> None:
         """Walks one part: a leaf, a multipart, or a forwarded message (the email itself is the
         first part; ``mime_depth`` counts the parts enclosing this one)."""
@@ -234,7 +169,7 @@ class _MimeWalk:
             self._multipart(part, children, scope, wants_body=wants_body, mime_depth=mime_depth)
 
     def leaf(
-        self, part: Message, scope: _MessageScope, *, wants_body: bool, mime_depth: int
+        self, part: Message, scope: MessageScope, *, wants_body: bool, mime_depth: int
     ) -> None:
         """A part with content: body text, calendar invitation or attachment."""
         content_type = part.get_content_type()
@@ -242,9 +177,7 @@ class _MimeWalk:
         if content_type == "text/calendar":
             data = _payload_bytes(part)
             self._add_attachment(part, scope, data, file_name)
-            summary = summarize_calendar(self._decoded(part, scope, data))
-            if summary:
-                self.body.append(summary)
+            self.contents.add_body(summarize_calendar(self._decoded(part, scope, data)), scope)
         elif (
             content_type in _BODY_TYPES
             and not file_name
@@ -252,14 +185,14 @@ class _MimeWalk:
         ):
             # Without wants_body this is the rendering of a text already chosen: dropped.
             if wants_body:
-                self._add_body(self.text_of(part, scope))
+                self.contents.add_body(self.text_of(part, scope), scope)
         elif part.get_content_maintype() == "multipart":
             self._unsplit_multipart(part, scope, wants_body=wants_body, mime_depth=mime_depth)
         else:
             self._add_attachment(part, scope, _payload_bytes(part), file_name)
         self._record_defects(part, scope)
 
-    def text_of(self, part: Message, scope: _MessageScope) -> str:
+    def text_of(self, part: Message, scope: MessageScope) -> str:
         """The readable text of a text part, HTML made plain."""
         text = self._decoded(part, scope, _payload_bytes(part))
         return html_to_text(text) if part.get_content_type() == "text/html" else text
@@ -275,7 +208,7 @@ class _MimeWalk:
         self,
         part: Message,
         children: list[Message],
-        scope: _MessageScope,
+        scope: MessageScope,
         *,
         wants_body: bool,
         mime_depth: int,
@@ -290,7 +223,7 @@ class _MimeWalk:
             child_wants_body = wants_body and (chosen is None or child is chosen)
             self.part(child, scope, wants_body=child_wants_body, mime_depth=mime_depth + 1)
 
-    def _chosen_alternative(self, children: list[Message], scope: _MessageScope) -> Message | None:
+    def _chosen_alternative(self, children: list[Message], scope: MessageScope) -> Message | None:
         """The alternative read as the body: the plain text unless it is blank, else the HTML,
         else the first multipart (HTML with its images)."""
         plain = _first_of_type(children, "text/plain")
@@ -305,7 +238,7 @@ class _MimeWalk:
         self,
         part: Message,
         children: list[Message],
-        scope: _MessageScope,
+        scope: MessageScope,
         *,
         wants_body: bool,
         mime_depth: int,
@@ -313,87 +246,73 @@ class _MimeWalk:
         if not children:
             return
         inner = children[0]
-        forwarded_scope = scope.forwarded()
-        if forwarded_scope.depth > self.max_nesting_depth:
-            raise EmailLimitExceededError(
-                "max_nesting_depth",
-                self.max_nesting_depth,
-                f"forwarded messages nested {forwarded_scope.depth} deep",
-            )
         encoded = _transfer_encoded_message(part, inner)
         if encoded is not None:
-            self.defects.append(f"{scope.describe(part)} sent with a transfer encoding")
+            self.defects.append(f"{_describe(scope, part)} sent with a transfer encoding")
             inner = encoded
-        if wants_body:
-            header_lines = [
+        header_lines = (
+            [
                 f"{name}: {value}"
                 for name in _FORWARDED_HEADERS
                 if (value := self.header_text(inner, name))
             ]
-            self.body.append("\n".join([FORWARDED_SEPARATOR, *header_lines]))
+            if wants_body
+            else None
+        )
+        forwarded_scope = self.contents.enter_forwarded(scope, header_lines)
         self.part(inner, forwarded_scope, wants_body=wants_body, mime_depth=mime_depth + 1)
 
     def _unsplit_multipart(
-        self, part: Message, scope: _MessageScope, *, wants_body: bool, mime_depth: int
+        self, part: Message, scope: MessageScope, *, wants_body: bool, mime_depth: int
     ) -> None:
         """A multipart whose boundary was never found: parsed again with the boundary its body
         uses, else its text is all that is left."""
         resplit = _resplit_multipart(part)
         if resplit is not None:
-            self.defects.append(f"{scope.describe(part)}: boundary taken from the body")
+            self.defects.append(f"{_describe(scope, part)}: boundary taken from the body")
             self.part(resplit, scope, wants_body=wants_body, mime_depth=mime_depth + 1)
         elif wants_body:
-            self._add_body(self.text_of(part, scope))
-
-    def _add_body(self, text: str) -> None:
-        # NUL never belongs in mail text, and PostgreSQL text columns refuse it.
-        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
-        text = text.strip("\n").rstrip()
-        if text:
-            self.body.append(text)
+            self.contents.add_body(self.text_of(part, scope), scope)
 
     def _add_attachment(
-        self, part: Message, scope: _MessageScope, data: bytes, file_name: str
+        self, part: Message, scope: MessageScope, data: bytes, file_name: str
     ) -> None:
-        if len(self.attachments) >= self.max_attachments:
-            raise EmailLimitExceededError(
-                "max_attachments",
-                self.max_attachments,
-                f"more than {self.max_attachments} attachments",
-            )
         content_id = _decoded_header(part.get("Content-ID"))[0].strip().strip("<>")
         disposition = part.get_content_disposition()
-        declared_type = part.get_content_type() if part.get("Content-Type") is not None else ""
-        self.attachments.append(
-            ParsedAttachment(
-                data=data,
-                file_name=file_name,
-                media_type=sniff_media_type(data, declared_type, file_name),
-                content_id=content_id,
-                inline=disposition == "inline" or (disposition is None and bool(content_id)),
-                nesting_path=scope.path,
-            )
+        self.contents.add_attachment(
+            data,
+            scope,
+            file_name=file_name,
+            declared_type=part.get_content_type() if part.get("Content-Type") is not None else "",
+            content_id=content_id,
+            inline=disposition == "inline" or (disposition is None and bool(content_id)),
         )
 
-    def _decoded(self, part: Message, scope: _MessageScope, data: bytes) -> str:
+    def _decoded(self, part: Message, scope: MessageScope, data: bytes) -> str:
         decoded = decode_text(data, part.get_content_charset())
         if decoded.problem:
-            self.defects.append(f"{scope.describe(part)}: {decoded.problem}")
+            self.defects.append(f"{_describe(scope, part)}: {decoded.problem}")
         return decoded.text
 
-    def _file_name(self, part: Message, scope: _MessageScope) -> str:
+    def _file_name(self, part: Message, scope: MessageScope) -> str:
         name = part.get_filename()
         if not name:
             return ""
         text, problem = _decoded_header(name)
         if problem:
-            self.defects.append(f"{scope.describe(part)} file name: {problem}")
+            self.defects.append(f"{_describe(scope, part)} file name: {problem}")
         # Some clients send the sender's full path; only the name is the document's.
         return re.split(r"[/\\]", text)[-1].strip()
 
-    def _record_defects(self, part: Message, scope: _MessageScope) -> None:
+    def _record_defects(self, part: Message, scope: MessageScope) -> None:
         for defect in part.defects:
-            self.defects.append(f"{type(defect).__name__} in {scope.describe(part)}")
+            self.defects.append(f"{type(defect).__name__} in {_describe(scope, part)}")
+
+
+def _describe(scope: MessageScope, part: Message) -> str:
+    """Names a part in a defect: its type, and the forwarded message it belongs to."""
+    where = part.get_content_type()
+    return f"{where} in forwarded message {scope.path}" if scope.path else where
 
 
 def _refuse_unrecoverable(

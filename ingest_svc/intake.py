@@ -21,7 +21,14 @@ from typing import Any
 from chassis.errors import FieldViolation, InvalidArgumentError, ResourceExhaustedError
 from chassis.vocabulary import DOCUMENT_CHANNELS, Channel
 from ingest_svc.email_parsing import EmailLimitExceededError, MalformedEmailError, parse_email
-from ingest_svc.media_types import NotADocumentError, check_document
+from ingest_svc.media_types import (
+    OUTLOOK_MESSAGE,
+    RFC822,
+    NotADocumentError,
+    check_document,
+    sniff_media_type,
+)
+from ingest_svc.outlook import parse_outlook_message
 
 MAX_SHORT_MESSAGE_CHARS = 100_000
 
@@ -143,8 +150,11 @@ def triage_item(submission: Submission) -> NormalisedItem:
 
 
 def _email(submission: Submission, raw: bytes, limits: Limits) -> NormalisedItem:
+    # An email may arrive as the .msg file Outlook saves instead of RFC 822 bytes.
+    raw_media_type = OUTLOOK_MESSAGE if sniff_media_type(raw) == OUTLOOK_MESSAGE else RFC822
+    parse = parse_outlook_message if raw_media_type == OUTLOOK_MESSAGE else parse_email
     try:
-        parsed = parse_email(
+        parsed = parse(
             raw, max_nesting_depth=limits.max_nesting_depth, max_attachments=limits.max_attachments
         )
     except EmailLimitExceededError as exceeded:
@@ -166,7 +176,7 @@ def _email(submission: Submission, raw: bytes, limits: Limits) -> NormalisedItem
         dedup_key=key,
         channel=Channel.EMAIL,
         raw=raw,
-        raw_media_type="message/rfc822",
+        raw_media_type=raw_media_type,
         raw_file_name=submission.file_name,
         source=parsed.message_id or submission.file_name,
         sent_time=parsed.sent_time,

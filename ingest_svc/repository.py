@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from chassis.database import Database
 from chassis.identifiers import new_id
-from chassis.timestamps import utc_now
+from chassis.timestamps import as_utc, utc_now
 from ingest_svc.blob_store import BlobStore
 from ingest_svc.intake import NormalisedItem
 from ingest_svc.tables import AttachmentRow, ItemRow
@@ -64,7 +64,8 @@ class ItemRepository:
             triage_reason=reason,
             source=item.source[:1000],
             receive_time=utc_now(),
-            sent_time=item.sent_time,
+            # In UTC: SQLite keeps no offset, and every channel's times must compare.
+            sent_time=as_utc(item.sent_time) if item.sent_time else None,
             sender=item.sender[:500],
             sender_name=item.sender_name[:500],
             recipients=list(item.recipients),

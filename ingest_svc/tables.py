@@ -1,11 +1,12 @@
-"""The ingest service's tables: items (the accepted feed) and their attachments."""
+"""The ingest service's tables: items (the accepted feed), their attachments, and how far each
+IMAP folder was ingested."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -14,9 +15,11 @@ class IngestBase(DeclarativeBase):
 
 
 class ItemRow(IngestBase):
-    """An item as it arrived, normalised. ``sequence`` orders the accepted feed."""
+    """An item as it arrived, normalised. ``sequence`` orders the accepted feed; the index on
+    sender and receive time serves the flood guard's count of a sender's recent items."""
 
     __tablename__ = "ingest_items"
+    __table_args__ = (Index("ix_ingest_items_sender_receive_time", "sender", "receive_time"),)
 
     sequence: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
@@ -62,3 +65,16 @@ class AttachmentRow(IngestBase):
     content_id: Mapped[str] = mapped_column(String(500), default="")
     inline: Mapped[bool] = mapped_column(default=False)
     nesting_path: Mapped[str] = mapped_column(String(100), default="")
+
+
+class ImapCursorRow(IngestBase):
+    """How far an IMAP mailbox folder has been ingested: the folder's UIDVALIDITY and the last
+    UID stored (``imap_cursors`` reads and advances it)."""
+
+    __tablename__ = "ingest_imap_cursors"
+
+    mailbox: Mapped[str] = mapped_column(String(100), primary_key=True)
+    folder: Mapped[str] = mapped_column(String(500), primary_key=True)
+    uid_validity: Mapped[int] = mapped_column(BigInteger)
+    last_uid: Mapped[int] = mapped_column(BigInteger)
+    update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -23,49 +23,88 @@ _sym_db = _symbol_database.Default()
 
 
 from conflux.type.v1 import channel_pb2 as conflux_dot_type_dot_v1_dot_channel__pb2
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*conflux/identity/v1/identity_service.proto\x12\x13\x63onflux.identity.v1\x1a\x1d\x63onflux/type/v1/channel.proto\"N\n\nIdentifier\x12\x31\n\x04kind\x18\x01 \x01(\x0e\x32#.conflux.identity.v1.IdentifierKind\x12\r\n\x05value\x18\x02 \x01(\t\"\xab\x01\n\x05Party\x12\x10\n\x08party_id\x18\x01 \x01(\t\x12,\n\x04kind\x18\x02 \x01(\x0e\x32\x1e.conflux.identity.v1.PartyKind\x12\x14\n\x0c\x64isplay_name\x18\x03 \x01(\t\x12\x34\n\x0bidentifiers\x18\x04 \x03(\x0b\x32\x1f.conflux.identity.v1.Identifier\x12\x16\n\x0epostal_address\x18\x05 \x01(\t\"\x80\x01\n\x08\x45vidence\x12\x31\n\x04kind\x18\x01 \x01(\x0e\x32#.conflux.identity.v1.IdentifierKind\x12\r\n\x05value\x18\x02 \x01(\t\x12\x10\n\x08location\x18\x03 \x01(\t\x12\x10\n\x08party_id\x18\x04 \x01(\t\x12\x0e\n\x06weight\x18\x05 \x01(\x02\"1\n\tCandidate\x12\x10\n\x08party_id\x18\x01 \x01(\t\x12\x12\n\nconfidence\x18\x02 \x01(\x02\"\xb8\x01\n\x13ResolvePartyRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12)\n\x07\x63hannel\x18\x02 \x01(\x0e\x32\x18.conflux.type.v1.Channel\x12\x0e\n\x06sender\x18\x03 \x01(\t\x12\x13\n\x0bsender_name\x18\x04 \x01(\t\x12\x0f\n\x07subject\x18\x05 \x01(\t\x12,\n\x05texts\x18\x06 \x03(\x0b\x32\x1d.conflux.identity.v1.TextPart\"*\n\x08TextPart\x12\x10\n\x08location\x18\x01 \x01(\t\x12\x0c\n\x04text\x18\x02 \x01(\t\"\x8e\x02\n\x14ResolvePartyResponse\x12/\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0e\x32\x1d.conflux.identity.v1.Decision\x12\x10\n\x08party_id\x18\x02 \x01(\t\x12\x12\n\nconfidence\x18\x03 \x01(\x02\x12/\n\x08\x65vidence\x18\x04 \x03(\x0b\x32\x1d.conflux.identity.v1.Evidence\x12\x32\n\ncandidates\x18\x05 \x03(\x0b\x32\x1e.conflux.identity.v1.Candidate\x12:\n\x11\x66ound_identifiers\x18\x06 \x03(\x0b\x32\x1f.conflux.identity.v1.Identifier\"A\n\x14ImportPartiesRequest\x12)\n\x05party\x18\x01 \x01(\x0b\x32\x1a.conflux.identity.v1.Party\"B\n\x0fImportRejection\x12\r\n\x05index\x18\x01 \x01(\x03\x12\x10\n\x08party_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"\x7f\n\x15ImportPartiesResponse\x12\x15\n\rcreated_count\x18\x01 \x01(\x03\x12\x15\n\rupdated_count\x18\x02 \x01(\x03\x12\x38\n\nrejections\x18\x03 \x03(\x0b\x32$.conflux.identity.v1.ImportRejection\"#\n\x0fGetPartyRequest\x12\x10\n\x08party_id\x18\x01 \x01(\t\"=\n\x10GetPartyResponse\x12)\n\x05party\x18\x01 \x01(\x0b\x32\x1a.conflux.identity.v1.Party\";\n\x12ListPartiesRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"[\n\x13ListPartiesResponse\x12+\n\x07parties\x18\x01 \x03(\x0b\x32\x1a.conflux.identity.v1.Party\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t*\xea\x01\n\x0eIdentifierKind\x12\x1f\n\x1bIDENTIFIER_KIND_UNSPECIFIED\x10\x00\x12\x19\n\x15IDENTIFIER_KIND_EMAIL\x10\x01\x12\x19\n\x15IDENTIFIER_KIND_PHONE\x10\x02\x12#\n\x1fIDENTIFIER_KIND_CUSTOMER_NUMBER\x10\x03\x12#\n\x1fIDENTIFIER_KIND_CONTRACT_NUMBER\x10\x04\x12\x18\n\x14IDENTIFIER_KIND_IBAN\x10\x05\x12\x1d\n\x19IDENTIFIER_KIND_REFERENCE\x10\x06*[\n\tPartyKind\x12\x1a\n\x16PARTY_KIND_UNSPECIFIED\x10\x00\x12\x15\n\x11PARTY_KIND_PERSON\x10\x01\x12\x1b\n\x17PARTY_KIND_ORGANISATION\x10\x02*k\n\x08\x44\x65\x63ision\x12\x18\n\x14\x44\x45\x43ISION_UNSPECIFIED\x10\x00\x12\x17\n\x13\x44\x45\x43ISION_IDENTIFIED\x10\x01\x12\x16\n\x12\x44\x45\x43ISION_AMBIGUOUS\x10\x02\x12\x14\n\x10\x44\x45\x43ISION_UNKNOWN\x10\x03\x32\x9b\x03\n\x0fIdentityService\x12\x63\n\x0cResolveParty\x12(.conflux.identity.v1.ResolvePartyRequest\x1a).conflux.identity.v1.ResolvePartyResponse\x12h\n\rImportParties\x12).conflux.identity.v1.ImportPartiesRequest\x1a*.conflux.identity.v1.ImportPartiesResponse(\x01\x12W\n\x08GetParty\x12$.conflux.identity.v1.GetPartyRequest\x1a%.conflux.identity.v1.GetPartyResponse\x12`\n\x0bListParties\x12\'.conflux.identity.v1.ListPartiesRequest\x1a(.conflux.identity.v1.ListPartiesResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*conflux/identity/v1/identity_service.proto\x12\x13\x63onflux.identity.v1\x1a\x1d\x63onflux/type/v1/channel.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x85\x01\n\nIdentifier\x12\x31\n\x04kind\x18\x01 \x01(\x0e\x32#.conflux.identity.v1.IdentifierKind\x12\r\n\x05value\x18\x02 \x01(\t\x12\x35\n\x06source\x18\x03 \x01(\x0e\x32%.conflux.identity.v1.IdentifierSource\"\xcb\x02\n\x05Party\x12\x10\n\x08party_id\x18\x01 \x01(\t\x12,\n\x04kind\x18\x02 \x01(\x0e\x32\x1e.conflux.identity.v1.PartyKind\x12\x14\n\x0c\x64isplay_name\x18\x03 \x01(\t\x12\x34\n\x0bidentifiers\x18\x04 \x03(\x0b\x32\x1f.conflux.identity.v1.Identifier\x12\x18\n\x10postal_addresses\x18\x05 \x03(\t\x12\x12\n\ngiven_name\x18\x06 \x01(\t\x12\x13\n\x0b\x66\x61mily_name\x18\x07 \x01(\t\x12\x12\n\nbirth_date\x18\x08 \x01(\t\x12.\n\x05state\x18\t \x01(\x0e\x32\x1f.conflux.identity.v1.PartyState\x12/\n\x0bupdate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x84\x01\n\x0f\x46oundIdentifier\x12\x31\n\x04kind\x18\x01 \x01(\x0e\x32#.conflux.identity.v1.IdentifierKind\x12\r\n\x05value\x18\x02 \x01(\t\x12\x10\n\x08location\x18\x03 \x01(\t\x12\x0b\n\x03raw\x18\x04 \x01(\t\x12\x10\n\x08repaired\x18\x05 \x01(\x08\"\xb2\x01\n\x08\x45vidence\x12\x31\n\x04kind\x18\x01 \x01(\x0e\x32#.conflux.identity.v1.IdentifierKind\x12\r\n\x05value\x18\x02 \x01(\t\x12\x10\n\x08location\x18\x03 \x01(\t\x12\x10\n\x08party_id\x18\x04 \x01(\t\x12\x0e\n\x06weight\x18\x05 \x01(\x02\x12\r\n\x05\x66ield\x18\x06 \x01(\t\x12\r\n\x05\x66ound\x18\x07 \x01(\t\x12\x12\n\nsimilarity\x18\x08 \x01(\x02\"A\n\tCandidate\x12\x10\n\x08party_id\x18\x01 \x01(\t\x12\x12\n\nconfidence\x18\x02 \x01(\x02\x12\x0e\n\x06weight\x18\x03 \x01(\x02\"\xdf\x02\n\nEnrichment\x12\x15\n\renrichment_id\x18\x01 \x01(\t\x12\x10\n\x08party_id\x18\x02 \x01(\t\x12\x33\n\nidentifier\x18\x03 \x01(\x0b\x32\x1f.conflux.identity.v1.Identifier\x12\x12\n\nrequest_id\x18\x04 \x01(\t\x12\x12\n\nconfidence\x18\x05 \x01(\x02\x12\x33\n\x05state\x18\x06 \x01(\x0e\x32$.conflux.identity.v1.EnrichmentState\x12\x12\n\ncreated_by\x18\x07 \x01(\t\x12/\n\x0b\x63reate_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\ndecided_by\x18\t \x01(\t\x12/\n\x0b\x64\x65\x63ide_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04note\x18\x0b \x01(\t\"\xb8\x01\n\x13ResolvePartyRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12)\n\x07\x63hannel\x18\x02 \x01(\x0e\x32\x18.conflux.type.v1.Channel\x12\x0e\n\x06sender\x18\x03 \x01(\t\x12\x13\n\x0bsender_name\x18\x04 \x01(\t\x12\x0f\n\x07subject\x18\x05 \x01(\t\x12,\n\x05texts\x18\x06 \x03(\x0b\x32\x1d.conflux.identity.v1.TextPart\"*\n\x08TextPart\x12\x10\n\x08location\x18\x01 \x01(\t\x12\x0c\n\x04text\x18\x02 \x01(\t\"\xc9\x02\n\x14ResolvePartyResponse\x12/\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0e\x32\x1d.conflux.identity.v1.Decision\x12\x10\n\x08party_id\x18\x02 \x01(\t\x12\x12\n\nconfidence\x18\x03 \x01(\x02\x12/\n\x08\x65vidence\x18\x04 \x03(\x0b\x32\x1d.conflux.identity.v1.Evidence\x12\x32\n\ncandidates\x18\x05 \x03(\x0b\x32\x1e.conflux.identity.v1.Candidate\x12?\n\x11\x66ound_identifiers\x18\x06 \x03(\x0b\x32$.conflux.identity.v1.FoundIdentifier\x12\x34\n\x0b\x65nrichments\x18\x07 \x03(\x0b\x32\x1f.conflux.identity.v1.Enrichment\"O\n\x18\x43onfirmResolutionRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x10\n\x08party_id\x18\x02 \x01(\t\x12\r\n\x05\x61\x63tor\x18\x03 \x01(\t\"\xd2\x01\n\x19\x43onfirmResolutionResponse\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x10\n\x08party_id\x18\x02 \x01(\t\x12\x11\n\tcorrected\x18\x03 \x01(\x08\x12\x14\n\x0c\x63onfirmed_by\x18\x04 \x01(\t\x12\x30\n\x0c\x63onfirm_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x34\n\x0b\x65nrichments\x18\x06 \x03(\x0b\x32\x1f.conflux.identity.v1.Enrichment\"\xa5\x01\n\x14ImportPartiesRequest\x12)\n\x05party\x18\x01 \x01(\x0b\x32\x1a.conflux.identity.v1.Party\x12\x31\n\x06\x61\x63tion\x18\x02 \x01(\x0e\x32!.conflux.identity.v1.ChangeAction\x12/\n\x0b\x63hange_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"B\n\x0fImportRejection\x12\r\n\x05index\x18\x01 \x01(\x03\x12\x10\n\x08party_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"\xc7\x01\n\x15ImportPartiesResponse\x12\x15\n\rcreated_count\x18\x01 \x01(\x03\x12\x15\n\rupdated_count\x18\x02 \x01(\x03\x12\x38\n\nrejections\x18\x03 \x03(\x0b\x32$.conflux.identity.v1.ImportRejection\x12\x19\n\x11\x64\x65\x61\x63tivated_count\x18\x04 \x01(\x03\x12\x14\n\x0c\x65rased_count\x18\x05 \x01(\x03\x12\x15\n\rignored_count\x18\x06 \x01(\x03\"#\n\x0fGetPartyRequest\x12\x10\n\x08party_id\x18\x01 \x01(\t\"=\n\x10GetPartyResponse\x12)\n\x05party\x18\x01 \x01(\x0b\x32\x1a.conflux.identity.v1.Party\";\n\x12ListPartiesRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"[\n\x13ListPartiesResponse\x12+\n\x07parties\x18\x01 \x03(\x0b\x32\x1a.conflux.identity.v1.Party\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"L\n\x14SearchPartiesRequest\x12\r\n\x05query\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"|\n\nPartyMatch\x12)\n\x05party\x18\x01 \x01(\x0b\x32\x1a.conflux.identity.v1.Party\x12\x12\n\nconfidence\x18\x02 \x01(\x02\x12/\n\x08\x65vidence\x18\x03 \x03(\x0b\x32\x1d.conflux.identity.v1.Evidence\"b\n\x15SearchPartiesResponse\x12\x30\n\x07matches\x18\x01 \x03(\x0b\x32\x1f.conflux.identity.v1.PartyMatch\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x86\x01\n\x16ListEnrichmentsRequest\x12\x10\n\x08party_id\x18\x01 \x01(\t\x12\x33\n\x05state\x18\x02 \x01(\x0e\x32$.conflux.identity.v1.EnrichmentState\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\"h\n\x17ListEnrichmentsResponse\x12\x34\n\x0b\x65nrichments\x18\x01 \x03(\x0b\x32\x1f.conflux.identity.v1.Enrichment\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"?\n\x17\x41\x63\x63\x65ptEnrichmentRequest\x12\x15\n\renrichment_id\x18\x01 \x01(\t\x12\r\n\x05\x61\x63tor\x18\x02 \x01(\t\"O\n\x18\x41\x63\x63\x65ptEnrichmentResponse\x12\x33\n\nenrichment\x18\x01 \x01(\x0b\x32\x1f.conflux.identity.v1.Enrichment\"?\n\x17RejectEnrichmentRequest\x12\x15\n\renrichment_id\x18\x01 \x01(\t\x12\r\n\x05\x61\x63tor\x18\x02 \x01(\t\"O\n\x18RejectEnrichmentResponse\x12\x33\n\nenrichment\x18\x01 \x01(\x0b\x32\x1f.conflux.identity.v1.Enrichment\"?\n\x17RevertEnrichmentRequest\x12\x15\n\renrichment_id\x18\x01 \x01(\t\x12\r\n\x05\x61\x63tor\x18\x02 \x01(\t\"O\n\x18RevertEnrichmentResponse\x12\x33\n\nenrichment\x18\x01 \x01(\x0b\x32\x1f.conflux.identity.v1.Enrichment*\xea\x01\n\x0eIdentifierKind\x12\x1f\n\x1bIDENTIFIER_KIND_UNSPECIFIED\x10\x00\x12\x19\n\x15IDENTIFIER_KIND_EMAIL\x10\x01\x12\x19\n\x15IDENTIFIER_KIND_PHONE\x10\x02\x12#\n\x1fIDENTIFIER_KIND_CUSTOMER_NUMBER\x10\x03\x12#\n\x1fIDENTIFIER_KIND_CONTRACT_NUMBER\x10\x04\x12\x18\n\x14IDENTIFIER_KIND_IBAN\x10\x05\x12\x1d\n\x19IDENTIFIER_KIND_REFERENCE\x10\x06*[\n\tPartyKind\x12\x1a\n\x16PARTY_KIND_UNSPECIFIED\x10\x00\x12\x15\n\x11PARTY_KIND_PERSON\x10\x01\x12\x1b\n\x17PARTY_KIND_ORGANISATION\x10\x02*[\n\nPartyState\x12\x1b\n\x17PARTY_STATE_UNSPECIFIED\x10\x00\x12\x16\n\x12PARTY_STATE_ACTIVE\x10\x01\x12\x18\n\x14PARTY_STATE_INACTIVE\x10\x02*r\n\x10IdentifierSource\x12!\n\x1dIDENTIFIER_SOURCE_UNSPECIFIED\x10\x00\x12\x19\n\x15IDENTIFIER_SOURCE_CRM\x10\x01\x12 \n\x1cIDENTIFIER_SOURCE_ENRICHMENT\x10\x02*~\n\x0c\x43hangeAction\x12\x1d\n\x19\x43HANGE_ACTION_UNSPECIFIED\x10\x00\x12\x18\n\x14\x43HANGE_ACTION_UPSERT\x10\x01\x12\x1c\n\x18\x43HANGE_ACTION_DEACTIVATE\x10\x02\x12\x17\n\x13\x43HANGE_ACTION_ERASE\x10\x03*\xae\x01\n\x0f\x45nrichmentState\x12 \n\x1c\x45NRICHMENT_STATE_UNSPECIFIED\x10\x00\x12\x1d\n\x19\x45NRICHMENT_STATE_PROPOSED\x10\x01\x12\x1c\n\x18\x45NRICHMENT_STATE_APPLIED\x10\x02\x12\x1d\n\x19\x45NRICHMENT_STATE_REJECTED\x10\x03\x12\x1d\n\x19\x45NRICHMENT_STATE_REVERTED\x10\x04*k\n\x08\x44\x65\x63ision\x12\x18\n\x14\x44\x45\x43ISION_UNSPECIFIED\x10\x00\x12\x17\n\x13\x44\x45\x43ISION_IDENTIFIED\x10\x01\x12\x16\n\x12\x44\x45\x43ISION_AMBIGUOUS\x10\x02\x12\x14\n\x10\x44\x45\x43ISION_UNKNOWN\x10\x03\x32\xb8\x08\n\x0fIdentityService\x12\x63\n\x0cResolveParty\x12(.conflux.identity.v1.ResolvePartyRequest\x1a).conflux.identity.v1.ResolvePartyResponse\x12r\n\x11\x43onfirmResolution\x12-.conflux.identity.v1.ConfirmResolutionRequest\x1a..conflux.identity.v1.ConfirmResolutionResponse\x12h\n\rImportParties\x12).conflux.identity.v1.ImportPartiesRequest\x1a*.conflux.identity.v1.ImportPartiesResponse(\x01\x12W\n\x08GetParty\x12$.conflux.identity.v1.GetPartyRequest\x1a%.conflux.identity.v1.GetPartyResponse\x12`\n\x0bListParties\x12\'.conflux.identity.v1.ListPartiesRequest\x1a(.conflux.identity.v1.ListPartiesResponse\x12\x66\n\rSearchParties\x12).conflux.identity.v1.SearchPartiesRequest\x1a*.conflux.identity.v1.SearchPartiesResponse\x12l\n\x0fListEnrichments\x12+.conflux.identity.v1.ListEnrichmentsRequest\x1a,.conflux.identity.v1.ListEnrichmentsResponse\x12o\n\x10\x41\x63\x63\x65ptEnrichment\x12,.conflux.identity.v1.AcceptEnrichmentRequest\x1a-.conflux.identity.v1.AcceptEnrichmentResponse\x12o\n\x10RejectEnrichment\x12,.conflux.identity.v1.RejectEnrichmentRequest\x1a-.conflux.identity.v1.RejectEnrichmentResponse\x12o\n\x10RevertEnrichment\x12,.conflux.identity.v1.RevertEnrichmentRequest\x1a-.conflux.identity.v1.RevertEnrichmentResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'conflux.identity.v1.identity_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_IDENTIFIERKIND']._serialized_start=1557
-  _globals['_IDENTIFIERKIND']._serialized_end=1791
-  _globals['_PARTYKIND']._serialized_start=1793
-  _globals['_PARTYKIND']._serialized_end=1884
-  _globals['_DECISION']._serialized_start=1886
-  _globals['_DECISION']._serialized_end=1993
-  _globals['_IDENTIFIER']._serialized_start=98
-  _globals['_IDENTIFIER']._serialized_end=176
-  _globals['_PARTY']._serialized_start=179
-  _globals['_PARTY']._serialized_end=350
-  _globals['_EVIDENCE']._serialized_start=353
-  _globals['_EVIDENCE']._serialized_end=481
-  _globals['_CANDIDATE']._serialized_start=483
-  _globals['_CANDIDATE']._serialized_end=532
-  _globals['_RESOLVEPARTYREQUEST']._serialized_start=535
-  _globals['_RESOLVEPARTYREQUEST']._serialized_end=719
-  _globals['_TEXTPART']._serialized_start=721
-  _globals['_TEXTPART']._serialized_end=763
-  _globals['_RESOLVEPARTYRESPONSE']._serialized_start=766
-  _globals['_RESOLVEPARTYRESPONSE']._serialized_end=1036
-  _globals['_IMPORTPARTIESREQUEST']._serialized_start=1038
-  _globals['_IMPORTPARTIESREQUEST']._serialized_end=1103
-  _globals['_IMPORTREJECTION']._serialized_start=1105
-  _globals['_IMPORTREJECTION']._serialized_end=1171
-  _globals['_IMPORTPARTIESRESPONSE']._serialized_start=1173
-  _globals['_IMPORTPARTIESRESPONSE']._serialized_end=1300
-  _globals['_GETPARTYREQUEST']._serialized_start=1302
-  _globals['_GETPARTYREQUEST']._serialized_end=1337
-  _globals['_GETPARTYRESPONSE']._serialized_start=1339
-  _globals['_GETPARTYRESPONSE']._serialized_end=1400
-  _globals['_LISTPARTIESREQUEST']._serialized_start=1402
-  _globals['_LISTPARTIESREQUEST']._serialized_end=1461
-  _globals['_LISTPARTIESRESPONSE']._serialized_start=1463
-  _globals['_LISTPARTIESRESPONSE']._serialized_end=1554
-  _globals['_IDENTITYSERVICE']._serialized_start=1996
-  _globals['_IDENTITYSERVICE']._serialized_end=2407
+  _globals['_IDENTIFIERKIND']._serialized_start=3873
+  _globals['_IDENTIFIERKIND']._serialized_end=4107
+  _globals['_PARTYKIND']._serialized_start=4109
+  _globals['_PARTYKIND']._serialized_end=4200
+  _globals['_PARTYSTATE']._serialized_start=4202
+  _globals['_PARTYSTATE']._serialized_end=4293
+  _globals['_IDENTIFIERSOURCE']._serialized_start=4295
+  _globals['_IDENTIFIERSOURCE']._serialized_end=4409
+  _globals['_CHANGEACTION']._serialized_start=4411
+  _globals['_CHANGEACTION']._serialized_end=4537
+  _globals['_ENRICHMENTSTATE']._serialized_start=4540
+  _globals['_ENRICHMENTSTATE']._serialized_end=4714
+  _globals['_DECISION']._serialized_start=4716
+  _globals['_DECISION']._serialized_end=4823
+  _globals['_IDENTIFIER']._serialized_start=132
+  _globals['_IDENTIFIER']._serialized_end=265
+  _globals['_PARTY']._serialized_start=268
+  _globals['_PARTY']._serialized_end=599
+  _globals['_FOUNDIDENTIFIER']._serialized_start=602
+  _globals['_FOUNDIDENTIFIER']._serialized_end=734
+  _globals['_EVIDENCE']._serialized_start=737
+  _globals['_EVIDENCE']._serialized_end=915
+  _globals['_CANDIDATE']._serialized_start=917
+  _globals['_CANDIDATE']._serialized_end=982
+  _globals['_ENRICHMENT']._serialized_start=985
+  _globals['_ENRICHMENT']._serialized_end=1336
+  _globals['_RESOLVEPARTYREQUEST']._serialized_start=1339
+  _globals['_RESOLVEPARTYREQUEST']._serialized_end=1523
+  _globals['_TEXTPART']._serialized_start=1525
+  _globals['_TEXTPART']._serialized_end=1567
+  _globals['_RESOLVEPARTYRESPONSE']._serialized_start=1570
+  _globals['_RESOLVEPARTYRESPONSE']._serialized_end=1899
+  _globals['_CONFIRMRESOLUTIONREQUEST']._serialized_start=1901
+  _globals['_CONFIRMRESOLUTIONREQUEST']._serialized_end=1980
+  _globals['_CONFIRMRESOLUTIONRESPONSE']._serialized_start=1983
+  _globals['_CONFIRMRESOLUTIONRESPONSE']._serialized_end=2193
+  _globals['_IMPORTPARTIESREQUEST']._serialized_start=2196
+  _globals['_IMPORTPARTIESREQUEST']._serialized_end=2361
+  _globals['_IMPORTREJECTION']._serialized_start=2363
+  _globals['_IMPORTREJECTION']._serialized_end=2429
+  _globals['_IMPORTPARTIESRESPONSE']._serialized_start=2432
+  _globals['_IMPORTPARTIESRESPONSE']._serialized_end=2631
+  _globals['_GETPARTYREQUEST']._serialized_start=2633
+  _globals['_GETPARTYREQUEST']._serialized_end=2668
+  _globals['_GETPARTYRESPONSE']._serialized_start=2670
+  _globals['_GETPARTYRESPONSE']._serialized_end=2731
+  _globals['_LISTPARTIESREQUEST']._serialized_start=2733
+  _globals['_LISTPARTIESREQUEST']._serialized_end=2792
+  _globals['_LISTPARTIESRESPONSE']._serialized_start=2794
+  _globals['_LISTPARTIESRESPONSE']._serialized_end=2885
+  _globals['_SEARCHPARTIESREQUEST']._serialized_start=2887
+  _globals['_SEARCHPARTIESREQUEST']._serialized_end=2963
+  _globals['_PARTYMATCH']._serialized_start=2965
+  _globals['_PARTYMATCH']._serialized_end=3089
+  _globals['_SEARCHPARTIESRESPONSE']._serialized_start=3091
+  _globals['_SEARCHPARTIESRESPONSE']._serialized_end=3189
+  _globals['_LISTENRICHMENTSREQUEST']._serialized_start=3192
+  _globals['_LISTENRICHMENTSREQUEST']._serialized_end=3326
+  _globals['_LISTENRICHMENTSRESPONSE']._serialized_start=3328
+  _globals['_LISTENRICHMENTSRESPONSE']._serialized_end=3432
+  _globals['_ACCEPTENRICHMENTREQUEST']._serialized_start=3434
+  _globals['_ACCEPTENRICHMENTREQUEST']._serialized_end=3497
+  _globals['_ACCEPTENRICHMENTRESPONSE']._serialized_start=3499
+  _globals['_ACCEPTENRICHMENTRESPONSE']._serialized_end=3578
+  _globals['_REJECTENRICHMENTREQUEST']._serialized_start=3580
+  _globals['_REJECTENRICHMENTREQUEST']._serialized_end=3643
+  _globals['_REJECTENRICHMENTRESPONSE']._serialized_start=3645
+  _globals['_REJECTENRICHMENTRESPONSE']._serialized_end=3724
+  _globals['_REVERTENRICHMENTREQUEST']._serialized_start=3726
+  _globals['_REVERTENRICHMENTREQUEST']._serialized_end=3789
+  _globals['_REVERTENRICHMENTRESPONSE']._serialized_start=3791
+  _globals['_REVERTENRICHMENTRESPONSE']._serialized_end=3870
+  _globals['_IDENTITYSERVICE']._serialized_start=4826
+  _globals['_IDENTITYSERVICE']._serialized_end=5906
 # @@protoc_insertion_point(module_scope)

@@ -7,6 +7,7 @@ from collections import abc as _abc
 from conflux.type.v1 import channel_pb2 as _channel_pb2
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 import builtins as _builtins
@@ -88,6 +89,114 @@ PARTY_KIND_ORGANISATION: PartyKind.ValueType  # 2
 """A company or other organisation."""
 Global___PartyKind: _TypeAlias = PartyKind  # noqa: Y015
 
+class _PartyState:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _PartyStateEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_PartyState.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    PARTY_STATE_UNSPECIFIED: _PartyState.ValueType  # 0
+    """Not set."""
+    PARTY_STATE_ACTIVE: _PartyState.ValueType  # 1
+    """Matched against requests."""
+    PARTY_STATE_INACTIVE: _PartyState.ValueType  # 2
+    """Kept (history, audit) but no longer matched: the CRM closed it."""
+
+class PartyState(_PartyState, metaclass=_PartyStateEnumTypeWrapper):
+    """State of a party."""
+
+PARTY_STATE_UNSPECIFIED: PartyState.ValueType  # 0
+"""Not set."""
+PARTY_STATE_ACTIVE: PartyState.ValueType  # 1
+"""Matched against requests."""
+PARTY_STATE_INACTIVE: PartyState.ValueType  # 2
+"""Kept (history, audit) but no longer matched: the CRM closed it."""
+Global___PartyState: _TypeAlias = PartyState  # noqa: Y015
+
+class _IdentifierSource:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _IdentifierSourceEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_IdentifierSource.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    IDENTIFIER_SOURCE_UNSPECIFIED: _IdentifierSource.ValueType  # 0
+    """Not set."""
+    IDENTIFIER_SOURCE_CRM: _IdentifierSource.ValueType  # 1
+    """The CRM."""
+    IDENTIFIER_SOURCE_ENRICHMENT: _IdentifierSource.ValueType  # 2
+    """The identity service, from a request (see the enrichment audit)."""
+
+class IdentifierSource(_IdentifierSource, metaclass=_IdentifierSourceEnumTypeWrapper):
+    """Who attached an identifier to a party."""
+
+IDENTIFIER_SOURCE_UNSPECIFIED: IdentifierSource.ValueType  # 0
+"""Not set."""
+IDENTIFIER_SOURCE_CRM: IdentifierSource.ValueType  # 1
+"""The CRM."""
+IDENTIFIER_SOURCE_ENRICHMENT: IdentifierSource.ValueType  # 2
+"""The identity service, from a request (see the enrichment audit)."""
+Global___IdentifierSource: _TypeAlias = IdentifierSource  # noqa: Y015
+
+class _ChangeAction:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _ChangeActionEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_ChangeAction.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    CHANGE_ACTION_UNSPECIFIED: _ChangeAction.ValueType  # 0
+    """Not set: create or replace."""
+    CHANGE_ACTION_UPSERT: _ChangeAction.ValueType  # 1
+    """Creates the party, or replaces what the CRM said about it (and reactivates it)."""
+    CHANGE_ACTION_DEACTIVATE: _ChangeAction.ValueType  # 2
+    """Keeps the party and its history but stops matching it."""
+    CHANGE_ACTION_ERASE: _ChangeAction.ValueType  # 3
+    """Removes the party and everything learnt about it (right to erasure)."""
+
+class ChangeAction(_ChangeAction, metaclass=_ChangeActionEnumTypeWrapper):
+    """What a CRM change does to a party."""
+
+CHANGE_ACTION_UNSPECIFIED: ChangeAction.ValueType  # 0
+"""Not set: create or replace."""
+CHANGE_ACTION_UPSERT: ChangeAction.ValueType  # 1
+"""Creates the party, or replaces what the CRM said about it (and reactivates it)."""
+CHANGE_ACTION_DEACTIVATE: ChangeAction.ValueType  # 2
+"""Keeps the party and its history but stops matching it."""
+CHANGE_ACTION_ERASE: ChangeAction.ValueType  # 3
+"""Removes the party and everything learnt about it (right to erasure)."""
+Global___ChangeAction: _TypeAlias = ChangeAction  # noqa: Y015
+
+class _EnrichmentState:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _EnrichmentStateEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_EnrichmentState.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    ENRICHMENT_STATE_UNSPECIFIED: _EnrichmentState.ValueType  # 0
+    """Not set."""
+    ENRICHMENT_STATE_PROPOSED: _EnrichmentState.ValueType  # 1
+    """Waiting for a person to accept or reject it."""
+    ENRICHMENT_STATE_APPLIED: _EnrichmentState.ValueType  # 2
+    """The identifier was added to the party."""
+    ENRICHMENT_STATE_REJECTED: _EnrichmentState.ValueType  # 3
+    """A person rejected the proposal."""
+    ENRICHMENT_STATE_REVERTED: _EnrichmentState.ValueType  # 4
+    """The added identifier was removed again."""
+
+class EnrichmentState(_EnrichmentState, metaclass=_EnrichmentStateEnumTypeWrapper):
+    """State of an enrichment."""
+
+ENRICHMENT_STATE_UNSPECIFIED: EnrichmentState.ValueType  # 0
+"""Not set."""
+ENRICHMENT_STATE_PROPOSED: EnrichmentState.ValueType  # 1
+"""Waiting for a person to accept or reject it."""
+ENRICHMENT_STATE_APPLIED: EnrichmentState.ValueType  # 2
+"""The identifier was added to the party."""
+ENRICHMENT_STATE_REJECTED: EnrichmentState.ValueType  # 3
+"""A person rejected the proposal."""
+ENRICHMENT_STATE_REVERTED: EnrichmentState.ValueType  # 4
+"""The added identifier was removed again."""
+Global___EnrichmentState: _TypeAlias = EnrichmentState  # noqa: Y015
+
 class _Decision:
     ValueType = _typing.NewType("ValueType", _builtins.int)
     V: _TypeAlias = ValueType  # noqa: Y015
@@ -124,19 +233,23 @@ class Identifier(_message.Message):
 
     KIND_FIELD_NUMBER: _builtins.int
     VALUE_FIELD_NUMBER: _builtins.int
+    SOURCE_FIELD_NUMBER: _builtins.int
     kind: Global___IdentifierKind.ValueType
     """Kind."""
     value: _builtins.str
     """Normalised value."""
+    source: Global___IdentifierSource.ValueType
+    """Who attached it (output only; imports are the CRM's)."""
     def __init__(
         self,
         *,
         kind: Global___IdentifierKind.ValueType = ...,
         value: _builtins.str = ...,
+        source: Global___IdentifierSource.ValueType = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["kind", b"kind", "value", b"value"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["kind", b"kind", "source", b"source", "value", b"value"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -152,18 +265,37 @@ class Party(_message.Message):
     KIND_FIELD_NUMBER: _builtins.int
     DISPLAY_NAME_FIELD_NUMBER: _builtins.int
     IDENTIFIERS_FIELD_NUMBER: _builtins.int
-    POSTAL_ADDRESS_FIELD_NUMBER: _builtins.int
+    POSTAL_ADDRESSES_FIELD_NUMBER: _builtins.int
+    GIVEN_NAME_FIELD_NUMBER: _builtins.int
+    FAMILY_NAME_FIELD_NUMBER: _builtins.int
+    BIRTH_DATE_FIELD_NUMBER: _builtins.int
+    STATE_FIELD_NUMBER: _builtins.int
+    UPDATE_TIME_FIELD_NUMBER: _builtins.int
     party_id: _builtins.str
     """The CRM's own id of the party; the key."""
     kind: Global___PartyKind.ValueType
     """Kind."""
     display_name: _builtins.str
     """Display name."""
-    postal_address: _builtins.str
-    """Postal address, one line."""
+    given_name: _builtins.str
+    """A person's given name(s), when the CRM has them apart."""
+    family_name: _builtins.str
+    """A person's family name, when the CRM has it apart."""
+    birth_date: _builtins.str
+    """A person's date of birth, YYYY-MM-DD (DD/MM/YYYY accepted on import)."""
+    state: Global___PartyState.ValueType
+    """State (output only)."""
     @_builtins.property
     def identifiers(self) -> _containers.RepeatedCompositeFieldContainer[Global___Identifier]:
         """Identifiers."""
+
+    @_builtins.property
+    def postal_addresses(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Postal addresses, one line each ("17 rue des Écoles, 56000 Vannes")."""
+
+    @_builtins.property
+    def update_time(self) -> _timestamp_pb2.Timestamp:
+        """When the identity service last changed it (output only)."""
 
     def __init__(
         self,
@@ -172,19 +304,62 @@ class Party(_message.Message):
         kind: Global___PartyKind.ValueType = ...,
         display_name: _builtins.str = ...,
         identifiers: _abc.Iterable[Global___Identifier] | None = ...,
-        postal_address: _builtins.str = ...,
+        postal_addresses: _abc.Iterable[_builtins.str] | None = ...,
+        given_name: _builtins.str = ...,
+        family_name: _builtins.str = ...,
+        birth_date: _builtins.str = ...,
+        state: Global___PartyState.ValueType = ...,
+        update_time: _timestamp_pb2.Timestamp | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["update_time", b"update_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["display_name", b"display_name", "identifiers", b"identifiers", "kind", b"kind", "party_id", b"party_id", "postal_address", b"postal_address"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["birth_date", b"birth_date", "display_name", b"display_name", "family_name", b"family_name", "given_name", b"given_name", "identifiers", b"identifiers", "kind", b"kind", "party_id", b"party_id", "postal_addresses", b"postal_addresses", "state", b"state", "update_time", b"update_time"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___Party: _TypeAlias = Party  # noqa: Y015
 
 @_typing.final
+class FoundIdentifier(_message.Message):
+    """An identifier found in a request."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    KIND_FIELD_NUMBER: _builtins.int
+    VALUE_FIELD_NUMBER: _builtins.int
+    LOCATION_FIELD_NUMBER: _builtins.int
+    RAW_FIELD_NUMBER: _builtins.int
+    REPAIRED_FIELD_NUMBER: _builtins.int
+    kind: Global___IdentifierKind.ValueType
+    """Kind: the one the referential holds it under, or REFERENCE."""
+    value: _builtins.str
+    """Normalised value."""
+    location: _builtins.str
+    """Where it was found: "sender", "subject", "body", "attachment:<sha256>"."""
+    raw: _builtins.str
+    """As written."""
+    repaired: _builtins.bool
+    """Read only after undoing OCR confusions (O/0, l/1, S/5...)."""
+    def __init__(
+        self,
+        *,
+        kind: Global___IdentifierKind.ValueType = ...,
+        value: _builtins.str = ...,
+        location: _builtins.str = ...,
+        raw: _builtins.str = ...,
+        repaired: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["kind", b"kind", "location", b"location", "raw", b"raw", "repaired", b"repaired", "value", b"value"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___FoundIdentifier: _TypeAlias = FoundIdentifier  # noqa: Y015
+
+@_typing.final
 class Evidence(_message.Message):
-    """One piece of evidence for a decision."""
+    """One comparison of the request with a candidate party."""
 
     DESCRIPTOR: _descriptor.Descriptor
 
@@ -193,16 +368,30 @@ class Evidence(_message.Message):
     LOCATION_FIELD_NUMBER: _builtins.int
     PARTY_ID_FIELD_NUMBER: _builtins.int
     WEIGHT_FIELD_NUMBER: _builtins.int
+    FIELD_FIELD_NUMBER: _builtins.int
+    FOUND_FIELD_NUMBER: _builtins.int
+    SIMILARITY_FIELD_NUMBER: _builtins.int
     kind: Global___IdentifierKind.ValueType
-    """Identifier kind that matched."""
+    """When the field is an identifier: its kind."""
     value: _builtins.str
-    """The value found in the request, as normalised."""
+    """The party's value compared (canonical, or folded words)."""
     location: _builtins.str
-    """Where it was found: "sender", "body", "attachment:<sha256>", "subject"."""
+    """Where it was found: "sender", "sender_name", "subject", "body", "attachment:<sha256>";
+    empty when the comparison looked at the whole request.
+    """
     party_id: _builtins.str
-    """Party it points to."""
+    """Party it is about."""
     weight: _builtins.float
-    """Weight of this evidence in [0, 1]."""
+    """Fellegi–Sunter weight in bits, log2(m/u): positive for, negative against."""
+    field: _builtins.str
+    """The field compared: email, phone, customer_number, contract_number, iban,
+    confirmed_handle, sender_email, sender_phone, family_name, given_name, name, street,
+    postcode, town, birth_date.
+    """
+    found: _builtins.str
+    """What the request has, as found."""
+    similarity: _builtins.float
+    """Similarity of the two, in [0, 1]."""
     def __init__(
         self,
         *,
@@ -211,10 +400,13 @@ class Evidence(_message.Message):
         location: _builtins.str = ...,
         party_id: _builtins.str = ...,
         weight: _builtins.float = ...,
+        field: _builtins.str = ...,
+        found: _builtins.str = ...,
+        similarity: _builtins.float = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["kind", b"kind", "location", b"location", "party_id", b"party_id", "value", b"value", "weight", b"weight"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["field", b"field", "found", b"found", "kind", b"kind", "location", b"location", "party_id", b"party_id", "similarity", b"similarity", "value", b"value", "weight", b"weight"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -228,23 +420,95 @@ class Candidate(_message.Message):
 
     PARTY_ID_FIELD_NUMBER: _builtins.int
     CONFIDENCE_FIELD_NUMBER: _builtins.int
+    WEIGHT_FIELD_NUMBER: _builtins.int
     party_id: _builtins.str
     """Party id."""
     confidence: _builtins.float
-    """Confidence in [0, 1]."""
+    """Confidence in [0, 1] that this party is the sender."""
+    weight: _builtins.float
+    """Sum of its evidence weights, in bits."""
     def __init__(
         self,
         *,
         party_id: _builtins.str = ...,
         confidence: _builtins.float = ...,
+        weight: _builtins.float = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["confidence", b"confidence", "party_id", b"party_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["confidence", b"confidence", "party_id", b"party_id", "weight", b"weight"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___Candidate: _TypeAlias = Candidate  # noqa: Y015
+
+@_typing.final
+class Enrichment(_message.Message):
+    """An identifier proposed for, or added to, a party from a request: the audit entry."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENRICHMENT_ID_FIELD_NUMBER: _builtins.int
+    PARTY_ID_FIELD_NUMBER: _builtins.int
+    IDENTIFIER_FIELD_NUMBER: _builtins.int
+    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    CONFIDENCE_FIELD_NUMBER: _builtins.int
+    STATE_FIELD_NUMBER: _builtins.int
+    CREATED_BY_FIELD_NUMBER: _builtins.int
+    CREATE_TIME_FIELD_NUMBER: _builtins.int
+    DECIDED_BY_FIELD_NUMBER: _builtins.int
+    DECIDE_TIME_FIELD_NUMBER: _builtins.int
+    NOTE_FIELD_NUMBER: _builtins.int
+    enrichment_id: _builtins.str
+    """Id of the entry."""
+    party_id: _builtins.str
+    """Party."""
+    request_id: _builtins.str
+    """The request it was seen on."""
+    confidence: _builtins.float
+    """Confidence that it is the party's."""
+    state: Global___EnrichmentState.ValueType
+    """State."""
+    created_by: _builtins.str
+    """Who created it ("identity-service" when automatic)."""
+    decided_by: _builtins.str
+    """Who last decided it (accepted, rejected, reverted; the service when applied at once)."""
+    note: _builtins.str
+    """Why, when the service decided it."""
+    @_builtins.property
+    def identifier(self) -> Global___Identifier:
+        """The identifier."""
+
+    @_builtins.property
+    def create_time(self) -> _timestamp_pb2.Timestamp:
+        """When."""
+
+    @_builtins.property
+    def decide_time(self) -> _timestamp_pb2.Timestamp:
+        """When."""
+
+    def __init__(
+        self,
+        *,
+        enrichment_id: _builtins.str = ...,
+        party_id: _builtins.str = ...,
+        identifier: Global___Identifier | None = ...,
+        request_id: _builtins.str = ...,
+        confidence: _builtins.float = ...,
+        state: Global___EnrichmentState.ValueType = ...,
+        created_by: _builtins.str = ...,
+        create_time: _timestamp_pb2.Timestamp | None = ...,
+        decided_by: _builtins.str = ...,
+        decide_time: _timestamp_pb2.Timestamp | None = ...,
+        note: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["create_time", b"create_time", "decide_time", b"decide_time", "identifier", b"identifier"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["confidence", b"confidence", "create_time", b"create_time", "created_by", b"created_by", "decide_time", b"decide_time", "decided_by", b"decided_by", "enrichment_id", b"enrichment_id", "identifier", b"identifier", "note", b"note", "party_id", b"party_id", "request_id", b"request_id", "state", b"state"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Enrichment: _TypeAlias = Enrichment  # noqa: Y015
 
 @_typing.final
 class ResolvePartyRequest(_message.Message):
@@ -328,23 +592,28 @@ class ResolvePartyResponse(_message.Message):
     EVIDENCE_FIELD_NUMBER: _builtins.int
     CANDIDATES_FIELD_NUMBER: _builtins.int
     FOUND_IDENTIFIERS_FIELD_NUMBER: _builtins.int
+    ENRICHMENTS_FIELD_NUMBER: _builtins.int
     decision: Global___Decision.ValueType
     """The decision."""
     party_id: _builtins.str
     """The identified party, when decision is IDENTIFIED."""
     confidence: _builtins.float
-    """Confidence in [0, 1] of the decision."""
+    """Confidence in [0, 1] of the best candidate."""
     @_builtins.property
     def evidence(self) -> _containers.RepeatedCompositeFieldContainer[Global___Evidence]:
-        """Evidence behind the decision."""
+        """Evidence behind the decision: the identified party's, else every candidate's."""
 
     @_builtins.property
     def candidates(self) -> _containers.RepeatedCompositeFieldContainer[Global___Candidate]:
-        """Best candidates, for an ambiguous decision."""
+        """Best candidates, best first."""
 
     @_builtins.property
-    def found_identifiers(self) -> _containers.RepeatedCompositeFieldContainer[Global___Identifier]:
+    def found_identifiers(self) -> _containers.RepeatedCompositeFieldContainer[Global___FoundIdentifier]:
         """Identifiers found in the request (whether they matched or not)."""
+
+    @_builtins.property
+    def enrichments(self) -> _containers.RepeatedCompositeFieldContainer[Global___Enrichment]:
+        """Identifiers the resolution added to the identified party or proposed for it."""
 
     def __init__(
         self,
@@ -354,35 +623,124 @@ class ResolvePartyResponse(_message.Message):
         confidence: _builtins.float = ...,
         evidence: _abc.Iterable[Global___Evidence] | None = ...,
         candidates: _abc.Iterable[Global___Candidate] | None = ...,
-        found_identifiers: _abc.Iterable[Global___Identifier] | None = ...,
+        found_identifiers: _abc.Iterable[Global___FoundIdentifier] | None = ...,
+        enrichments: _abc.Iterable[Global___Enrichment] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["candidates", b"candidates", "confidence", b"confidence", "decision", b"decision", "evidence", b"evidence", "found_identifiers", b"found_identifiers", "party_id", b"party_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["candidates", b"candidates", "confidence", b"confidence", "decision", b"decision", "enrichments", b"enrichments", "evidence", b"evidence", "found_identifiers", b"found_identifiers", "party_id", b"party_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ResolvePartyResponse: _TypeAlias = ResolvePartyResponse  # noqa: Y015
 
 @_typing.final
+class ConfirmResolutionRequest(_message.Message):
+    """Request for ConfirmResolution."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    PARTY_ID_FIELD_NUMBER: _builtins.int
+    ACTOR_FIELD_NUMBER: _builtins.int
+    request_id: _builtins.str
+    """The resolved request."""
+    party_id: _builtins.str
+    """The party a person says sent it (a correction when the resolution said otherwise)."""
+    actor: _builtins.str
+    """Who confirms (recorded in the audit)."""
+    def __init__(
+        self,
+        *,
+        request_id: _builtins.str = ...,
+        party_id: _builtins.str = ...,
+        actor: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["actor", b"actor", "party_id", b"party_id", "request_id", b"request_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ConfirmResolutionRequest: _TypeAlias = ConfirmResolutionRequest  # noqa: Y015
+
+@_typing.final
+class ConfirmResolutionResponse(_message.Message):
+    """Response for ConfirmResolution."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    PARTY_ID_FIELD_NUMBER: _builtins.int
+    CORRECTED_FIELD_NUMBER: _builtins.int
+    CONFIRMED_BY_FIELD_NUMBER: _builtins.int
+    CONFIRM_TIME_FIELD_NUMBER: _builtins.int
+    ENRICHMENTS_FIELD_NUMBER: _builtins.int
+    request_id: _builtins.str
+    """The request."""
+    party_id: _builtins.str
+    """The confirmed party."""
+    corrected: _builtins.bool
+    """Whether the resolution had said otherwise."""
+    confirmed_by: _builtins.str
+    """Who confirmed it."""
+    @_builtins.property
+    def confirm_time(self) -> _timestamp_pb2.Timestamp:
+        """When."""
+
+    @_builtins.property
+    def enrichments(self) -> _containers.RepeatedCompositeFieldContainer[Global___Enrichment]:
+        """Identifiers added to the party or proposed for it."""
+
+    def __init__(
+        self,
+        *,
+        request_id: _builtins.str = ...,
+        party_id: _builtins.str = ...,
+        corrected: _builtins.bool = ...,
+        confirmed_by: _builtins.str = ...,
+        confirm_time: _timestamp_pb2.Timestamp | None = ...,
+        enrichments: _abc.Iterable[Global___Enrichment] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["confirm_time", b"confirm_time"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["confirm_time", b"confirm_time", "confirmed_by", b"confirmed_by", "corrected", b"corrected", "enrichments", b"enrichments", "party_id", b"party_id", "request_id", b"request_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ConfirmResolutionResponse: _TypeAlias = ConfirmResolutionResponse  # noqa: Y015
+
+@_typing.final
 class ImportPartiesRequest(_message.Message):
-    """Request for ImportParties: one party per message."""
+    """Request for ImportParties: one change per message."""
 
     DESCRIPTOR: _descriptor.Descriptor
 
     PARTY_FIELD_NUMBER: _builtins.int
+    ACTION_FIELD_NUMBER: _builtins.int
+    CHANGE_TIME_FIELD_NUMBER: _builtins.int
+    action: Global___ChangeAction.ValueType
+    """What to do (default: create or replace)."""
     @_builtins.property
     def party(self) -> Global___Party:
-        """The party to create or replace."""
+        """The party to create or replace; for a deactivation or erasure only its party_id counts."""
+
+    @_builtins.property
+    def change_time(self) -> _timestamp_pb2.Timestamp:
+        """When the CRM made the change: a change older than the last one applied to the party is
+        ignored (syncs may arrive out of order). Unset: applied in stream order.
+        """
 
     def __init__(
         self,
         *,
         party: Global___Party | None = ...,
+        action: Global___ChangeAction.ValueType = ...,
+        change_time: _timestamp_pb2.Timestamp | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["party", b"party"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["change_time", b"change_time", "party", b"party"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["party", b"party"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["action", b"action", "change_time", b"change_time", "party", b"party"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -429,10 +787,19 @@ class ImportPartiesResponse(_message.Message):
     CREATED_COUNT_FIELD_NUMBER: _builtins.int
     UPDATED_COUNT_FIELD_NUMBER: _builtins.int
     REJECTIONS_FIELD_NUMBER: _builtins.int
+    DEACTIVATED_COUNT_FIELD_NUMBER: _builtins.int
+    ERASED_COUNT_FIELD_NUMBER: _builtins.int
+    IGNORED_COUNT_FIELD_NUMBER: _builtins.int
     created_count: _builtins.int
     """Parties created."""
     updated_count: _builtins.int
     """Parties updated."""
+    deactivated_count: _builtins.int
+    """Parties deactivated."""
+    erased_count: _builtins.int
+    """Parties erased."""
+    ignored_count: _builtins.int
+    """Changes older than the one already applied to their party, ignored."""
     @_builtins.property
     def rejections(self) -> _containers.RepeatedCompositeFieldContainer[Global___ImportRejection]:
         """Parties refused, with the reason."""
@@ -443,10 +810,13 @@ class ImportPartiesResponse(_message.Message):
         created_count: _builtins.int = ...,
         updated_count: _builtins.int = ...,
         rejections: _abc.Iterable[Global___ImportRejection] | None = ...,
+        deactivated_count: _builtins.int = ...,
+        erased_count: _builtins.int = ...,
+        ignored_count: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["created_count", b"created_count", "rejections", b"rejections", "updated_count", b"updated_count"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["created_count", b"created_count", "deactivated_count", b"deactivated_count", "erased_count", b"erased_count", "ignored_count", b"ignored_count", "rejections", b"rejections", "updated_count", b"updated_count"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -551,3 +921,307 @@ class ListPartiesResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ListPartiesResponse: _TypeAlias = ListPartiesResponse  # noqa: Y015
+
+@_typing.final
+class SearchPartiesRequest(_message.Message):
+    """Request for SearchParties."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    QUERY_FIELD_NUMBER: _builtins.int
+    PAGE_SIZE_FIELD_NUMBER: _builtins.int
+    PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    query: _builtins.str
+    """Free text: a name, an address, a date of birth, an email, a phone or a customer number."""
+    page_size: _builtins.int
+    """Maximum number of parties (default 20, maximum 100)."""
+    page_token: _builtins.str
+    """From a previous response."""
+    def __init__(
+        self,
+        *,
+        query: _builtins.str = ...,
+        page_size: _builtins.int = ...,
+        page_token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["page_size", b"page_size", "page_token", b"page_token", "query", b"query"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SearchPartiesRequest: _TypeAlias = SearchPartiesRequest  # noqa: Y015
+
+@_typing.final
+class PartyMatch(_message.Message):
+    """A party found by a search, with its confidence of being the one searched."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PARTY_FIELD_NUMBER: _builtins.int
+    CONFIDENCE_FIELD_NUMBER: _builtins.int
+    EVIDENCE_FIELD_NUMBER: _builtins.int
+    confidence: _builtins.float
+    """Confidence in [0, 1]."""
+    @_builtins.property
+    def party(self) -> Global___Party:
+        """The party."""
+
+    @_builtins.property
+    def evidence(self) -> _containers.RepeatedCompositeFieldContainer[Global___Evidence]:
+        """The comparisons behind it."""
+
+    def __init__(
+        self,
+        *,
+        party: Global___Party | None = ...,
+        confidence: _builtins.float = ...,
+        evidence: _abc.Iterable[Global___Evidence] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["party", b"party"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["confidence", b"confidence", "evidence", b"evidence", "party", b"party"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PartyMatch: _TypeAlias = PartyMatch  # noqa: Y015
+
+@_typing.final
+class SearchPartiesResponse(_message.Message):
+    """Response for SearchParties."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    MATCHES_FIELD_NUMBER: _builtins.int
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    next_page_token: _builtins.str
+    """Token of the next page; empty on the last one."""
+    @_builtins.property
+    def matches(self) -> _containers.RepeatedCompositeFieldContainer[Global___PartyMatch]:
+        """Parties, best first."""
+
+    def __init__(
+        self,
+        *,
+        matches: _abc.Iterable[Global___PartyMatch] | None = ...,
+        next_page_token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["matches", b"matches", "next_page_token", b"next_page_token"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SearchPartiesResponse: _TypeAlias = SearchPartiesResponse  # noqa: Y015
+
+@_typing.final
+class ListEnrichmentsRequest(_message.Message):
+    """Request for ListEnrichments."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PARTY_ID_FIELD_NUMBER: _builtins.int
+    STATE_FIELD_NUMBER: _builtins.int
+    PAGE_SIZE_FIELD_NUMBER: _builtins.int
+    PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    party_id: _builtins.str
+    """Only this party's entries, when set."""
+    state: Global___EnrichmentState.ValueType
+    """Only entries in this state, when set."""
+    page_size: _builtins.int
+    """Maximum number of entries (default 100, maximum 1000)."""
+    page_token: _builtins.str
+    """From a previous response."""
+    def __init__(
+        self,
+        *,
+        party_id: _builtins.str = ...,
+        state: Global___EnrichmentState.ValueType = ...,
+        page_size: _builtins.int = ...,
+        page_token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["page_size", b"page_size", "page_token", b"page_token", "party_id", b"party_id", "state", b"state"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListEnrichmentsRequest: _TypeAlias = ListEnrichmentsRequest  # noqa: Y015
+
+@_typing.final
+class ListEnrichmentsResponse(_message.Message):
+    """Response for ListEnrichments."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENRICHMENTS_FIELD_NUMBER: _builtins.int
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    next_page_token: _builtins.str
+    """Token of the next page; empty on the last one."""
+    @_builtins.property
+    def enrichments(self) -> _containers.RepeatedCompositeFieldContainer[Global___Enrichment]:
+        """Entries in id order."""
+
+    def __init__(
+        self,
+        *,
+        enrichments: _abc.Iterable[Global___Enrichment] | None = ...,
+        next_page_token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["enrichments", b"enrichments", "next_page_token", b"next_page_token"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListEnrichmentsResponse: _TypeAlias = ListEnrichmentsResponse  # noqa: Y015
+
+@_typing.final
+class AcceptEnrichmentRequest(_message.Message):
+    """Request for AcceptEnrichment."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENRICHMENT_ID_FIELD_NUMBER: _builtins.int
+    ACTOR_FIELD_NUMBER: _builtins.int
+    enrichment_id: _builtins.str
+    """The proposed entry."""
+    actor: _builtins.str
+    """Who accepts it."""
+    def __init__(
+        self,
+        *,
+        enrichment_id: _builtins.str = ...,
+        actor: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["actor", b"actor", "enrichment_id", b"enrichment_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AcceptEnrichmentRequest: _TypeAlias = AcceptEnrichmentRequest  # noqa: Y015
+
+@_typing.final
+class AcceptEnrichmentResponse(_message.Message):
+    """Response for AcceptEnrichment."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENRICHMENT_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def enrichment(self) -> Global___Enrichment:
+        """The entry, now applied."""
+
+    def __init__(
+        self,
+        *,
+        enrichment: Global___Enrichment | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["enrichment", b"enrichment"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["enrichment", b"enrichment"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AcceptEnrichmentResponse: _TypeAlias = AcceptEnrichmentResponse  # noqa: Y015
+
+@_typing.final
+class RejectEnrichmentRequest(_message.Message):
+    """Request for RejectEnrichment."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENRICHMENT_ID_FIELD_NUMBER: _builtins.int
+    ACTOR_FIELD_NUMBER: _builtins.int
+    enrichment_id: _builtins.str
+    """The proposed entry."""
+    actor: _builtins.str
+    """Who rejects it."""
+    def __init__(
+        self,
+        *,
+        enrichment_id: _builtins.str = ...,
+        actor: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["actor", b"actor", "enrichment_id", b"enrichment_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RejectEnrichmentRequest: _TypeAlias = RejectEnrichmentRequest  # noqa: Y015
+
+@_typing.final
+class RejectEnrichmentResponse(_message.Message):
+    """Response for RejectEnrichment."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENRICHMENT_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def enrichment(self) -> Global___Enrichment:
+        """The entry, now rejected."""
+
+    def __init__(
+        self,
+        *,
+        enrichment: Global___Enrichment | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["enrichment", b"enrichment"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["enrichment", b"enrichment"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RejectEnrichmentResponse: _TypeAlias = RejectEnrichmentResponse  # noqa: Y015
+
+@_typing.final
+class RevertEnrichmentRequest(_message.Message):
+    """Request for RevertEnrichment."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENRICHMENT_ID_FIELD_NUMBER: _builtins.int
+    ACTOR_FIELD_NUMBER: _builtins.int
+    enrichment_id: _builtins.str
+    """The applied entry."""
+    actor: _builtins.str
+    """Who reverts it."""
+    def __init__(
+        self,
+        *,
+        enrichment_id: _builtins.str = ...,
+        actor: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["actor", b"actor", "enrichment_id", b"enrichment_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RevertEnrichmentRequest: _TypeAlias = RevertEnrichmentRequest  # noqa: Y015
+
+@_typing.final
+class RevertEnrichmentResponse(_message.Message):
+    """Response for RevertEnrichment."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENRICHMENT_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def enrichment(self) -> Global___Enrichment:
+        """The entry, now reverted."""
+
+    def __init__(
+        self,
+        *,
+        enrichment: Global___Enrichment | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["enrichment", b"enrichment"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["enrichment", b"enrichment"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RevertEnrichmentResponse: _TypeAlias = RevertEnrichmentResponse  # noqa: Y015

@@ -41,6 +41,11 @@ class IdentityServiceStub:
                 request_serializer=conflux_dot_identity_dot_v1_dot_identity__service__pb2.ResolvePartyRequest.SerializeToString,
                 response_deserializer=conflux_dot_identity_dot_v1_dot_identity__service__pb2.ResolvePartyResponse.FromString,
                 _registered_method=True)
+        self.ConfirmResolution = channel.unary_unary(
+                '/conflux.identity.v1.IdentityService/ConfirmResolution',
+                request_serializer=conflux_dot_identity_dot_v1_dot_identity__service__pb2.ConfirmResolutionRequest.SerializeToString,
+                response_deserializer=conflux_dot_identity_dot_v1_dot_identity__service__pb2.ConfirmResolutionResponse.FromString,
+                _registered_method=True)
         self.ImportParties = channel.stream_unary(
                 '/conflux.identity.v1.IdentityService/ImportParties',
                 request_serializer=conflux_dot_identity_dot_v1_dot_identity__service__pb2.ImportPartiesRequest.SerializeToString,
@@ -56,6 +61,31 @@ class IdentityServiceStub:
                 request_serializer=conflux_dot_identity_dot_v1_dot_identity__service__pb2.ListPartiesRequest.SerializeToString,
                 response_deserializer=conflux_dot_identity_dot_v1_dot_identity__service__pb2.ListPartiesResponse.FromString,
                 _registered_method=True)
+        self.SearchParties = channel.unary_unary(
+                '/conflux.identity.v1.IdentityService/SearchParties',
+                request_serializer=conflux_dot_identity_dot_v1_dot_identity__service__pb2.SearchPartiesRequest.SerializeToString,
+                response_deserializer=conflux_dot_identity_dot_v1_dot_identity__service__pb2.SearchPartiesResponse.FromString,
+                _registered_method=True)
+        self.ListEnrichments = channel.unary_unary(
+                '/conflux.identity.v1.IdentityService/ListEnrichments',
+                request_serializer=conflux_dot_identity_dot_v1_dot_identity__service__pb2.ListEnrichmentsRequest.SerializeToString,
+                response_deserializer=conflux_dot_identity_dot_v1_dot_identity__service__pb2.ListEnrichmentsResponse.FromString,
+                _registered_method=True)
+        self.AcceptEnrichment = channel.unary_unary(
+                '/conflux.identity.v1.IdentityService/AcceptEnrichment',
+                request_serializer=conflux_dot_identity_dot_v1_dot_identity__service__pb2.AcceptEnrichmentRequest.SerializeToString,
+                response_deserializer=conflux_dot_identity_dot_v1_dot_identity__service__pb2.AcceptEnrichmentResponse.FromString,
+                _registered_method=True)
+        self.RejectEnrichment = channel.unary_unary(
+                '/conflux.identity.v1.IdentityService/RejectEnrichment',
+                request_serializer=conflux_dot_identity_dot_v1_dot_identity__service__pb2.RejectEnrichmentRequest.SerializeToString,
+                response_deserializer=conflux_dot_identity_dot_v1_dot_identity__service__pb2.RejectEnrichmentResponse.FromString,
+                _registered_method=True)
+        self.RevertEnrichment = channel.unary_unary(
+                '/conflux.identity.v1.IdentityService/RevertEnrichment',
+                request_serializer=conflux_dot_identity_dot_v1_dot_identity__service__pb2.RevertEnrichmentRequest.SerializeToString,
+                response_deserializer=conflux_dot_identity_dot_v1_dot_identity__service__pb2.RevertEnrichmentResponse.FromString,
+                _registered_method=True)
 
 
 class IdentityServiceServicer:
@@ -70,8 +100,17 @@ class IdentityServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ConfirmResolution(self, request, context):
+        """Confirms (or corrects) the party of a resolved request: the sender handle becomes
+        history for the party, and the request's new identifiers are offered to it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ImportParties(self, request_iterator, context):
-        """Imports or updates parties, keyed by the CRM's own party id.
+        """Applies a stream of CRM changes (create or replace, deactivate, erase), keyed by the CRM's
+        own party id.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -91,6 +130,41 @@ class IdentityServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SearchParties(self, request, context):
+        """Searches parties by name, address, date of birth or identifier, best first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListEnrichments(self, request, context):
+        """Lists the enrichment audit (identifiers proposed for or added to parties).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AcceptEnrichment(self, request, context):
+        """Adds a proposed identifier to its party.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RejectEnrichment(self, request, context):
+        """Rejects a proposed identifier.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RevertEnrichment(self, request, context):
+        """Removes an identifier enrichment added (never one the CRM holds).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_IdentityServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -98,6 +172,11 @@ def add_IdentityServiceServicer_to_server(servicer, server):
                     servicer.ResolveParty,
                     request_deserializer=conflux_dot_identity_dot_v1_dot_identity__service__pb2.ResolvePartyRequest.FromString,
                     response_serializer=conflux_dot_identity_dot_v1_dot_identity__service__pb2.ResolvePartyResponse.SerializeToString,
+            ),
+            'ConfirmResolution': grpc.unary_unary_rpc_method_handler(
+                    servicer.ConfirmResolution,
+                    request_deserializer=conflux_dot_identity_dot_v1_dot_identity__service__pb2.ConfirmResolutionRequest.FromString,
+                    response_serializer=conflux_dot_identity_dot_v1_dot_identity__service__pb2.ConfirmResolutionResponse.SerializeToString,
             ),
             'ImportParties': grpc.stream_unary_rpc_method_handler(
                     servicer.ImportParties,
@@ -113,6 +192,31 @@ def add_IdentityServiceServicer_to_server(servicer, server):
                     servicer.ListParties,
                     request_deserializer=conflux_dot_identity_dot_v1_dot_identity__service__pb2.ListPartiesRequest.FromString,
                     response_serializer=conflux_dot_identity_dot_v1_dot_identity__service__pb2.ListPartiesResponse.SerializeToString,
+            ),
+            'SearchParties': grpc.unary_unary_rpc_method_handler(
+                    servicer.SearchParties,
+                    request_deserializer=conflux_dot_identity_dot_v1_dot_identity__service__pb2.SearchPartiesRequest.FromString,
+                    response_serializer=conflux_dot_identity_dot_v1_dot_identity__service__pb2.SearchPartiesResponse.SerializeToString,
+            ),
+            'ListEnrichments': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListEnrichments,
+                    request_deserializer=conflux_dot_identity_dot_v1_dot_identity__service__pb2.ListEnrichmentsRequest.FromString,
+                    response_serializer=conflux_dot_identity_dot_v1_dot_identity__service__pb2.ListEnrichmentsResponse.SerializeToString,
+            ),
+            'AcceptEnrichment': grpc.unary_unary_rpc_method_handler(
+                    servicer.AcceptEnrichment,
+                    request_deserializer=conflux_dot_identity_dot_v1_dot_identity__service__pb2.AcceptEnrichmentRequest.FromString,
+                    response_serializer=conflux_dot_identity_dot_v1_dot_identity__service__pb2.AcceptEnrichmentResponse.SerializeToString,
+            ),
+            'RejectEnrichment': grpc.unary_unary_rpc_method_handler(
+                    servicer.RejectEnrichment,
+                    request_deserializer=conflux_dot_identity_dot_v1_dot_identity__service__pb2.RejectEnrichmentRequest.FromString,
+                    response_serializer=conflux_dot_identity_dot_v1_dot_identity__service__pb2.RejectEnrichmentResponse.SerializeToString,
+            ),
+            'RevertEnrichment': grpc.unary_unary_rpc_method_handler(
+                    servicer.RevertEnrichment,
+                    request_deserializer=conflux_dot_identity_dot_v1_dot_identity__service__pb2.RevertEnrichmentRequest.FromString,
+                    response_serializer=conflux_dot_identity_dot_v1_dot_identity__service__pb2.RevertEnrichmentResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -144,6 +248,33 @@ class IdentityService:
             '/conflux.identity.v1.IdentityService/ResolveParty',
             conflux_dot_identity_dot_v1_dot_identity__service__pb2.ResolvePartyRequest.SerializeToString,
             conflux_dot_identity_dot_v1_dot_identity__service__pb2.ResolvePartyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ConfirmResolution(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/conflux.identity.v1.IdentityService/ConfirmResolution',
+            conflux_dot_identity_dot_v1_dot_identity__service__pb2.ConfirmResolutionRequest.SerializeToString,
+            conflux_dot_identity_dot_v1_dot_identity__service__pb2.ConfirmResolutionResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -225,6 +356,141 @@ class IdentityService:
             '/conflux.identity.v1.IdentityService/ListParties',
             conflux_dot_identity_dot_v1_dot_identity__service__pb2.ListPartiesRequest.SerializeToString,
             conflux_dot_identity_dot_v1_dot_identity__service__pb2.ListPartiesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SearchParties(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/conflux.identity.v1.IdentityService/SearchParties',
+            conflux_dot_identity_dot_v1_dot_identity__service__pb2.SearchPartiesRequest.SerializeToString,
+            conflux_dot_identity_dot_v1_dot_identity__service__pb2.SearchPartiesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListEnrichments(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/conflux.identity.v1.IdentityService/ListEnrichments',
+            conflux_dot_identity_dot_v1_dot_identity__service__pb2.ListEnrichmentsRequest.SerializeToString,
+            conflux_dot_identity_dot_v1_dot_identity__service__pb2.ListEnrichmentsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AcceptEnrichment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/conflux.identity.v1.IdentityService/AcceptEnrichment',
+            conflux_dot_identity_dot_v1_dot_identity__service__pb2.AcceptEnrichmentRequest.SerializeToString,
+            conflux_dot_identity_dot_v1_dot_identity__service__pb2.AcceptEnrichmentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RejectEnrichment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/conflux.identity.v1.IdentityService/RejectEnrichment',
+            conflux_dot_identity_dot_v1_dot_identity__service__pb2.RejectEnrichmentRequest.SerializeToString,
+            conflux_dot_identity_dot_v1_dot_identity__service__pb2.RejectEnrichmentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RevertEnrichment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/conflux.identity.v1.IdentityService/RevertEnrichment',
+            conflux_dot_identity_dot_v1_dot_identity__service__pb2.RevertEnrichmentRequest.SerializeToString,
+            conflux_dot_identity_dot_v1_dot_identity__service__pb2.RevertEnrichmentResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -37,12 +37,28 @@ class IdentityServiceStub:
     def __new__(cls, channel: _aio.Channel) -> IdentityServiceAsyncStub: ...
     ResolveParty: _grpc.UnaryUnaryMultiCallable[_identity_service_pb2.ResolvePartyRequest, _identity_service_pb2.ResolvePartyResponse]
     """Resolves the sender of a request. Idempotent by request_id."""
+    ConfirmResolution: _grpc.UnaryUnaryMultiCallable[_identity_service_pb2.ConfirmResolutionRequest, _identity_service_pb2.ConfirmResolutionResponse]
+    """Confirms (or corrects) the party of a resolved request: the sender handle becomes
+    history for the party, and the request's new identifiers are offered to it.
+    """
     ImportParties: _grpc.StreamUnaryMultiCallable[_identity_service_pb2.ImportPartiesRequest, _identity_service_pb2.ImportPartiesResponse]
-    """Imports or updates parties, keyed by the CRM's own party id."""
+    """Applies a stream of CRM changes (create or replace, deactivate, erase), keyed by the CRM's
+    own party id.
+    """
     GetParty: _grpc.UnaryUnaryMultiCallable[_identity_service_pb2.GetPartyRequest, _identity_service_pb2.GetPartyResponse]
     """Gets one party."""
     ListParties: _grpc.UnaryUnaryMultiCallable[_identity_service_pb2.ListPartiesRequest, _identity_service_pb2.ListPartiesResponse]
     """Lists parties in party id order."""
+    SearchParties: _grpc.UnaryUnaryMultiCallable[_identity_service_pb2.SearchPartiesRequest, _identity_service_pb2.SearchPartiesResponse]
+    """Searches parties by name, address, date of birth or identifier, best first."""
+    ListEnrichments: _grpc.UnaryUnaryMultiCallable[_identity_service_pb2.ListEnrichmentsRequest, _identity_service_pb2.ListEnrichmentsResponse]
+    """Lists the enrichment audit (identifiers proposed for or added to parties)."""
+    AcceptEnrichment: _grpc.UnaryUnaryMultiCallable[_identity_service_pb2.AcceptEnrichmentRequest, _identity_service_pb2.AcceptEnrichmentResponse]
+    """Adds a proposed identifier to its party."""
+    RejectEnrichment: _grpc.UnaryUnaryMultiCallable[_identity_service_pb2.RejectEnrichmentRequest, _identity_service_pb2.RejectEnrichmentResponse]
+    """Rejects a proposed identifier."""
+    RevertEnrichment: _grpc.UnaryUnaryMultiCallable[_identity_service_pb2.RevertEnrichmentRequest, _identity_service_pb2.RevertEnrichmentResponse]
+    """Removes an identifier enrichment added (never one the CRM holds)."""
 
 @_typing.type_check_only
 class IdentityServiceAsyncStub(IdentityServiceStub):
@@ -53,12 +69,28 @@ class IdentityServiceAsyncStub(IdentityServiceStub):
     def __init__(self, channel: _aio.Channel) -> None: ...
     ResolveParty: _aio.UnaryUnaryMultiCallable[_identity_service_pb2.ResolvePartyRequest, _identity_service_pb2.ResolvePartyResponse]  # type: ignore[assignment]
     """Resolves the sender of a request. Idempotent by request_id."""
+    ConfirmResolution: _aio.UnaryUnaryMultiCallable[_identity_service_pb2.ConfirmResolutionRequest, _identity_service_pb2.ConfirmResolutionResponse]  # type: ignore[assignment]
+    """Confirms (or corrects) the party of a resolved request: the sender handle becomes
+    history for the party, and the request's new identifiers are offered to it.
+    """
     ImportParties: _aio.StreamUnaryMultiCallable[_identity_service_pb2.ImportPartiesRequest, _identity_service_pb2.ImportPartiesResponse]  # type: ignore[assignment]
-    """Imports or updates parties, keyed by the CRM's own party id."""
+    """Applies a stream of CRM changes (create or replace, deactivate, erase), keyed by the CRM's
+    own party id.
+    """
     GetParty: _aio.UnaryUnaryMultiCallable[_identity_service_pb2.GetPartyRequest, _identity_service_pb2.GetPartyResponse]  # type: ignore[assignment]
     """Gets one party."""
     ListParties: _aio.UnaryUnaryMultiCallable[_identity_service_pb2.ListPartiesRequest, _identity_service_pb2.ListPartiesResponse]  # type: ignore[assignment]
     """Lists parties in party id order."""
+    SearchParties: _aio.UnaryUnaryMultiCallable[_identity_service_pb2.SearchPartiesRequest, _identity_service_pb2.SearchPartiesResponse]  # type: ignore[assignment]
+    """Searches parties by name, address, date of birth or identifier, best first."""
+    ListEnrichments: _aio.UnaryUnaryMultiCallable[_identity_service_pb2.ListEnrichmentsRequest, _identity_service_pb2.ListEnrichmentsResponse]  # type: ignore[assignment]
+    """Lists the enrichment audit (identifiers proposed for or added to parties)."""
+    AcceptEnrichment: _aio.UnaryUnaryMultiCallable[_identity_service_pb2.AcceptEnrichmentRequest, _identity_service_pb2.AcceptEnrichmentResponse]  # type: ignore[assignment]
+    """Adds a proposed identifier to its party."""
+    RejectEnrichment: _aio.UnaryUnaryMultiCallable[_identity_service_pb2.RejectEnrichmentRequest, _identity_service_pb2.RejectEnrichmentResponse]  # type: ignore[assignment]
+    """Rejects a proposed identifier."""
+    RevertEnrichment: _aio.UnaryUnaryMultiCallable[_identity_service_pb2.RevertEnrichmentRequest, _identity_service_pb2.RevertEnrichmentResponse]  # type: ignore[assignment]
+    """Removes an identifier enrichment added (never one the CRM holds)."""
 
 class IdentityServiceServicer(metaclass=_abc_1.ABCMeta):
     """IdentityService finds who sent a request, from everything in it, against the
@@ -74,12 +106,24 @@ class IdentityServiceServicer(metaclass=_abc_1.ABCMeta):
         """Resolves the sender of a request. Idempotent by request_id."""
 
     @_abc_1.abstractmethod
+    def ConfirmResolution(
+        self,
+        request: _identity_service_pb2.ConfirmResolutionRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_identity_service_pb2.ConfirmResolutionResponse, _abc.Awaitable[_identity_service_pb2.ConfirmResolutionResponse]]:
+        """Confirms (or corrects) the party of a resolved request: the sender handle becomes
+        history for the party, and the request's new identifiers are offered to it.
+        """
+
+    @_abc_1.abstractmethod
     def ImportParties(
         self,
         request_iterator: _MaybeAsyncIterator[_identity_service_pb2.ImportPartiesRequest],
         context: _ServicerContext,
     ) -> _typing.Union[_identity_service_pb2.ImportPartiesResponse, _abc.Awaitable[_identity_service_pb2.ImportPartiesResponse]]:
-        """Imports or updates parties, keyed by the CRM's own party id."""
+        """Applies a stream of CRM changes (create or replace, deactivate, erase), keyed by the CRM's
+        own party id.
+        """
 
     @_abc_1.abstractmethod
     def GetParty(
@@ -96,5 +140,45 @@ class IdentityServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_identity_service_pb2.ListPartiesResponse, _abc.Awaitable[_identity_service_pb2.ListPartiesResponse]]:
         """Lists parties in party id order."""
+
+    @_abc_1.abstractmethod
+    def SearchParties(
+        self,
+        request: _identity_service_pb2.SearchPartiesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_identity_service_pb2.SearchPartiesResponse, _abc.Awaitable[_identity_service_pb2.SearchPartiesResponse]]:
+        """Searches parties by name, address, date of birth or identifier, best first."""
+
+    @_abc_1.abstractmethod
+    def ListEnrichments(
+        self,
+        request: _identity_service_pb2.ListEnrichmentsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_identity_service_pb2.ListEnrichmentsResponse, _abc.Awaitable[_identity_service_pb2.ListEnrichmentsResponse]]:
+        """Lists the enrichment audit (identifiers proposed for or added to parties)."""
+
+    @_abc_1.abstractmethod
+    def AcceptEnrichment(
+        self,
+        request: _identity_service_pb2.AcceptEnrichmentRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_identity_service_pb2.AcceptEnrichmentResponse, _abc.Awaitable[_identity_service_pb2.AcceptEnrichmentResponse]]:
+        """Adds a proposed identifier to its party."""
+
+    @_abc_1.abstractmethod
+    def RejectEnrichment(
+        self,
+        request: _identity_service_pb2.RejectEnrichmentRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_identity_service_pb2.RejectEnrichmentResponse, _abc.Awaitable[_identity_service_pb2.RejectEnrichmentResponse]]:
+        """Rejects a proposed identifier."""
+
+    @_abc_1.abstractmethod
+    def RevertEnrichment(
+        self,
+        request: _identity_service_pb2.RevertEnrichmentRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_identity_service_pb2.RevertEnrichmentResponse, _abc.Awaitable[_identity_service_pb2.RevertEnrichmentResponse]]:
+        """Removes an identifier enrichment added (never one the CRM holds)."""
 
 def add_IdentityServiceServicer_to_server(servicer: IdentityServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

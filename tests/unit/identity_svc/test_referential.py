@@ -5,11 +5,27 @@ from __future__ import annotations
 import pytest
 
 from identity_svc.identifiers import InvalidIdentifierError
-from identity_svc.referential import ImportReport, Party, PartyKind, normalise_party
+from identity_svc.referential import (
+    Identifier,
+    ImportReport,
+    Party,
+    PartyKind,
+    normalise_party,
+)
 
 
 def _party(*identifiers: tuple[str, str], party_id: str = "P-1", name: str = "Jean") -> Party:
-    return Party(party_id, PartyKind.PERSON, name, identifiers, "1 rue de la Paix, Paris")
+    return Party(
+        party_id,
+        PartyKind.PERSON,
+        name,
+        tuple(Identifier(kind, value) for kind, value in identifiers),
+        ("1 rue de la Paix, Paris",),
+    )
+
+
+def _pairs(identifiers: tuple[Identifier, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((i.kind, i.value) for i in identifiers)
 
 
 def test_identifiers_are_put_in_canonical_form() -> None:
@@ -24,7 +40,7 @@ def test_identifiers_are_put_in_canonical_form() -> None:
     normalised, problems = normalise_party(party)
 
     assert problems == []
-    assert normalised.identifiers == (
+    assert _pairs(normalised.identifiers) == (
         ("email", "jean.dupont@example.fr"),
         ("phone", "+33612345678"),
         ("customer_number", "CLI482913"),
@@ -32,7 +48,7 @@ def test_identifiers_are_put_in_canonical_form() -> None:
         ("iban", "FR7630006000011234567890189"),
     )
     assert normalised.kind is PartyKind.PERSON
-    assert normalised.postal_address == party.postal_address
+    assert normalised.postal_addresses == party.postal_addresses
 
 
 def test_the_same_identifier_written_twice_is_kept_once() -> None:
@@ -40,7 +56,7 @@ def test_the_same_identifier_written_twice_is_kept_once() -> None:
 
     normalised, problems = normalise_party(party)
 
-    assert normalised.identifiers == (("phone", "+33612345678"),)
+    assert _pairs(normalised.identifiers) == (("phone", "+33612345678"),)
     assert problems == []
 
 
@@ -49,7 +65,10 @@ def test_the_same_value_under_two_kinds_is_kept_twice() -> None:
 
     normalised, _ = normalise_party(party)
 
-    assert normalised.identifiers == (("customer_number", "482913"), ("contract_number", "482913"))
+    assert _pairs(normalised.identifiers) == (
+        ("customer_number", "482913"),
+        ("contract_number", "482913"),
+    )
 
 
 def test_unreadable_identifiers_are_left_out_and_reported() -> None:
@@ -62,7 +81,7 @@ def test_unreadable_identifiers_are_left_out_and_reported() -> None:
 
     normalised, problems = normalise_party(party)
 
-    assert normalised.identifiers == (("email", "jean@example.fr"),)
+    assert _pairs(normalised.identifiers) == (("email", "jean@example.fr"),)
     assert len(problems) == 3
     assert problems[0].startswith("email 'not-an-address' left out")
     assert problems[1].startswith("iban 'FR76 0000' left out")
@@ -80,7 +99,7 @@ def test_the_party_given_is_not_changed() -> None:
 
     normalise_party(party)
 
-    assert party.identifiers == (("email", "JEAN@EXAMPLE.FR"),)
+    assert _pairs(party.identifiers) == (("email", "JEAN@EXAMPLE.FR"),)
 
 
 @pytest.mark.parametrize(
@@ -100,3 +119,21 @@ def test_import_report_records_rejections_in_order() -> None:
 
     assert report.rejections == [(3, "P-3", "no display_name"), (7, "P-7", "email 'x' left out")]
     assert (report.created, report.updated) == (0, 0)
+
+
+def test_birth_dates_are_put_in_iso_form_and_bad_ones_left_out() -> None:
+    good, problems = normalise_party(
+        Party("P-1", PartyKind.PERSON, "Jean", birth_date="12/03/1975")
+    )
+    bad, bad_problems = normalise_party(Party("P-2", PartyKind.PERSON, "Jean", birth_date="soon"))
+
+    assert (good.birth_date, problems) == ("1975-03-12", [])
+    assert bad.birth_date == ""
+    assert bad_problems[0].startswith("birth_date left out")
+
+
+def test_a_party_holds_no_plain_reference() -> None:
+    normalised, problems = normalise_party(_party(("reference", "123456")))
+
+    assert normalised.identifiers == ()
+    assert "no plain reference" in problems[0]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from identity_svc.referential import Party, PartyKind
+from identity_svc.referential import Identifier, Party, PartyKind
 from identity_svc.referential_file import ReferentialFileError, read_parties
 
 HEADER = (
@@ -37,16 +37,19 @@ def test_a_csv_row_becomes_a_party_with_every_identifier(tmp_path: Path) -> None
         party_id="P-1",
         kind=PartyKind.PERSON,
         display_name="Jean Dupont",
-        identifiers=(
-            ("email", "jean@example.fr"),
-            ("email", "jd@example.fr"),
-            ("phone", "06 12 34 56 78"),
-            ("customer_number", "CLI482913"),
-            ("contract_number", "CTR-2024 0871"),
-            ("contract_number", "CTR-2025 0001"),
-            ("iban", "FR76 3000 6000 0112 3456 7890 189"),
+        identifiers=tuple(
+            Identifier(kind, value)
+            for kind, value in (
+                ("email", "jean@example.fr"),
+                ("email", "jd@example.fr"),
+                ("phone", "06 12 34 56 78"),
+                ("customer_number", "CLI482913"),
+                ("contract_number", "CTR-2024 0871"),
+                ("contract_number", "CTR-2025 0001"),
+                ("iban", "FR76 3000 6000 0112 3456 7890 189"),
+            )
         ),
-        postal_address="1 rue de la Paix, Paris",
+        postal_addresses=("1 rue de la Paix, Paris",),
     )
 
 
@@ -59,7 +62,7 @@ def test_only_party_id_and_display_name_are_required(tmp_path: Path) -> None:
         ("O-1", "ACME SA", PartyKind.PERSON),
         ("P-2", "Jean", PartyKind.PERSON),
     ]
-    assert all(p.identifiers == () and p.postal_address == "" for p in parties)
+    assert all(p.identifiers == () and p.postal_addresses == () for p in parties)
 
 
 def test_empty_cells_and_separators_give_no_identifier(tmp_path: Path) -> None:
@@ -91,7 +94,7 @@ def test_values_are_kept_as_written_even_when_unreadable(tmp_path: Path) -> None
     (party,) = read_parties(path)
 
     assert (party.party_id, party.display_name) == ("", "")
-    assert party.identifiers == (("email", "not-an-address"),)
+    assert party.identifiers == (Identifier("email", "not-an-address"),)
 
 
 def test_a_header_without_required_columns_is_refused(tmp_path: Path) -> None:
@@ -155,14 +158,14 @@ def test_jsonl_lines_become_parties(tmp_path: Path) -> None:
 
     first, second = read_parties(path)
 
-    assert first.identifiers == (
+    assert tuple((i.kind, i.value) for i in first.identifiers) == (
         ("email", "jean@example.fr"),
         ("email", "jd@example.fr"),
         ("phone", "06 12 34 56 78"),
         ("phone", "+33 1 23 45 67 89"),
         ("customer_number", "482913"),
     )
-    assert first.postal_address == "1 rue de la Paix"
+    assert first.postal_addresses == ("1 rue de la Paix",)
     assert (second.party_id, second.kind, second.identifiers) == (
         "O-1",
         PartyKind.ORGANISATION,
@@ -210,3 +213,21 @@ def test_a_bad_kind_in_json_lines_names_its_line(tmp_path: Path) -> None:
 
     with pytest.raises(ReferentialFileError, match=r"kinds\.jsonl:2: kind 'cat'"):
         list(read_parties(path))
+
+
+def test_names_birth_date_and_several_addresses_are_read(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "people.csv",
+        "party_id,display_name,given_name,family_name,birth_date,postal_addresses\n"
+        'P-1,Jean Dupont,Jean,Dupont,12/03/1975,"1 rue de la Paix, Paris;2 quai Sud, Lyon"\n',
+    )
+
+    (party,) = read_parties(path)
+
+    assert (party.given_name, party.family_name, party.birth_date) == (
+        "Jean",
+        "Dupont",
+        "12/03/1975",
+    )
+    assert party.postal_addresses == ("1 rue de la Paix, Paris", "2 quai Sud, Lyon")

@@ -1,0 +1,1 @@
+"""Sweeps over the public data in ``../shared/data`` (the ``corpus`` tier, outside CI)."""
