@@ -68,8 +68,10 @@ def _requests(count: int, seed: int) -> list[pb.SubmitItemRequest]:
     requests = []
     for number in range(count):
         party = rng.choice(parties)
-        phones = [v for k, v in party.identifiers if k == "phone"]
-        contracts = [v for k, v in party.identifiers if k == "contract_number"] or ["CTR-00000000"]
+        phones = [i.value for i in party.identifiers if i.kind == "phone"]
+        contracts = [i.value for i in party.identifiers if i.kind == "contract_number"] or [
+            "CTR-00000000"
+        ]
         known = rng.random() < 0.8 and phones
         sender = phones[0] if known else f"+3361{rng.randrange(10**7):07d}"
         body = rng.choice(TEMPLATES).format(contract=rng.choice(contracts))

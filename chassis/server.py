@@ -217,7 +217,9 @@ class SuiteServer:
         await health.enter_graceful_shutdown()
         if self._monitor_task is not None:
             self._monitor_task.cancel()
-        for component in self._components:
+        # Callers before the services they call (the gateway first, ingest last), so that no
+        # background work calls a service that has already stopped.
+        for component in reversed(self._components):
             await component.stop()
         await server.stop(grace)
         if self._channels is not None:
