@@ -16,6 +16,8 @@ class CorrelateSettings:
 
     database_url: str
     index_dir: Path
+    opensearch_url: str
+    """The OpenSearch cluster holding the request index; empty for the embedded index."""
     weights: Weights
     thresholds: Thresholds
     reopen_window: timedelta
@@ -23,13 +25,16 @@ class CorrelateSettings:
 
 def load_settings(env: Environment, common: CommonSettings) -> CorrelateSettings:
     """Reads ``CONFLUX_CORRELATE_*`` (problems recorded in ``env``)."""
-    if common.opensearch_url:
-        env.problem(
-            "CONFLUX_OPENSEARCH_URL is set, but this version's correlate service only has the "
-            "embedded index; unset it"
-        )
-    duplicate = env.number("CONFLUX_CORRELATE_DUPLICATE_THRESHOLD", 0.60)
-    related = env.number("CONFLUX_CORRELATE_RELATED_THRESHOLD", 0.35)
+    for url in common.opensearch_url.split(","):
+        if url.strip() and not url.strip().startswith(("http://", "https://")):
+            env.problem(
+                f"CONFLUX_OPENSEARCH_URL must be http:// or https:// URLs (got {url.strip()!r})"
+            )
+    defaults = Thresholds()
+    duplicate = env.number("CONFLUX_CORRELATE_DUPLICATE_THRESHOLD", defaults.duplicate)
+    related = env.number("CONFLUX_CORRELATE_RELATED_THRESHOLD", defaults.related)
+    if duplicate > 1:
+        env.problem(f"CONFLUX_CORRELATE_DUPLICATE_THRESHOLD is a probability: {duplicate} > 1")
     if related > duplicate:
         env.problem(
             "CONFLUX_CORRELATE_RELATED_THRESHOLD must not exceed "
@@ -40,6 +45,7 @@ def load_settings(env: Environment, common: CommonSettings) -> CorrelateSettings
         index_dir=Path(
             env.text("CONFLUX_CORRELATE_INDEX_DIR", str(common.data_dir / "correlate-index"))
         ),
+        opensearch_url=common.opensearch_url,
         weights=Weights(),
         thresholds=Thresholds(
             duplicate=duplicate,

@@ -18,19 +18,27 @@ from correlate_svc.ledger import Ledger
 from correlate_svc.request_index import document_of
 
 _log = logging.getLogger(__name__)
-_BATCH = 500
+BATCH = 5000
+"""Requests per engine commit: a tantivy commit costs the same for 10 documents or 5,000, and
+a batch this size is read from the ledger and built in a fraction of a second."""
 
 
 class IndexFeeder:
     """Moves outbox entries into the index."""
 
     def __init__(
-        self, ledger: Ledger, index: SearchIndex, pool: BlockingPool, interval: float = 0.5
+        self,
+        ledger: Ledger,
+        index: SearchIndex,
+        pool: BlockingPool,
+        interval: float = 0.5,
+        batch: int = BATCH,
     ) -> None:
         self._ledger = ledger
         self._index = index
         self._pool = pool
         self._interval = interval
+        self._batch = batch
         self._wake = asyncio.Event()
 
     def wake(self) -> None:
@@ -48,7 +56,7 @@ class IndexFeeder:
 
     def drain_once(self) -> int:
         """Indexes one batch of the outbox; returns how many requests were indexed."""
-        up_to, rows = self._ledger.pending_index_batch(_BATCH)
+        up_to, rows = self._ledger.pending_index_batch(self._batch)
         if not up_to:
             return 0
         self._index.upsert([document_of(row) for row in rows])
@@ -62,7 +70,7 @@ class IndexFeeder:
                 await asyncio.wait_for(self._wake.wait(), self._interval)
             self._wake.clear()
             try:
-                while await self._pool.run(self.drain_once) == _BATCH:
+                while await self._pool.run(self.drain_once) == self._batch:
                     pass
             except Exception:
                 _log.exception("indexing failed; the outbox keeps the requests for the next try")

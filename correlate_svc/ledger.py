@@ -2,31 +2,37 @@
 
 ``Ledger.correlate`` runs in one transaction: it takes the locks of the request's party and
 references (PostgreSQL advisory locks; the embedded SQLite store has a single writer), returns
-the kept decision if the request was already correlated, otherwise gathers candidates from the
-index *and* from the ledger's requests not yet indexed (the outbox), decides, and writes the
-request, its case and an outbox entry. Two parts of one demand arriving together therefore see
-each other, and the second joins the first one's case.
+the kept decision if the request was already correlated, otherwise follows a case the request
+references when it may (``case_references``), or else gathers candidates from the index *and*
+from the ledger's requests not yet indexed (the outbox) and decides; then it writes the request,
+its case and an outbox entry. Two parts of one demand arriving together therefore see each
+other, and the second joins the first one's case. The case a request joins is locked and
+resolved through merges as it is written, so that a merge or a close running at the same time
+never leaves a request in a merged-away case.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Protocol
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import Text, and_, cast, delete, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from chassis.database import Database
 from chassis.identifiers import new_id
 from chassis.search import SearchIndex
 from chassis.timestamps import as_utc, utc_now
+from correlate_svc.case_references import case_references, follow_up
+from correlate_svc.cases import resolve_case
 from correlate_svc.decision import Decision, Outcome, RequestFacts, Thresholds, Weights, decide
-from correlate_svc.request_index import candidate_query
-from correlate_svc.tables import CaseLinkRow, CaseRow, IndexOutboxRow, RequestRow
+from correlate_svc.request_index import INDEXED_COLUMNS, IndexedRequest, candidate_query
+from correlate_svc.tables import CaseLinkRow, CaseRow, CaseState, IndexOutboxRow, RequestRow
 
-OPEN = "open"
-CLOSED = "closed"
 _CANDIDATE_LIMIT = 50
 
 
@@ -43,6 +49,7 @@ class NewRequest:
     sent_time: datetime
     references: tuple[str, ...] = ()
     attachment_sha256s: tuple[str, ...] = ()
+    case_references: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,15 +61,6 @@ class Correlation:
     matched_request_id: str
     score: float
     explanation: str
-
-
-@dataclass(frozen=True)
-class CaseView:
-    """A case, its requests in time order and its related cases."""
-
-    case: CaseRow
-    requests: list[RequestRow]
-    related_case_ids: list[str] = field(default_factory=list)
 
 
 class Ledger:
@@ -90,45 +88,27 @@ class Ledger:
             if kept is not None:
                 return _correlation(kept)
             facts = _facts_of_new(request)
-            candidates = self._candidates(session, request)
-            outcome = decide(facts, candidates, self._weights, self._thresholds)
-            row = self._record(session, request, outcome)
+            references = case_references(request.case_references, request.subject, request.text)
+            outcome, notes = self._follow_references(session, facts, references)
+            if outcome is None:
+                outcome = decide(
+                    facts, self._candidates(session, request), self._weights, self._thresholds
+                )
+            if notes:
+                outcome = replace(outcome, explanation="; ".join([outcome.explanation, *notes]))
+            row = self._record(session, request, references, outcome)
             return _correlation(row)
 
-    def get_case(self, case_id: str) -> CaseView | None:
-        """The case with its requests and related cases."""
-        with self._database.reading() as session:
-            case = session.get(CaseRow, case_id)
-            if case is None:
-                return None
-            requests = list(
-                session.scalars(
-                    select(RequestRow)
-                    .where(RequestRow.case_id == case_id)
-                    .order_by(RequestRow.sent_time, RequestRow.request_id)
-                )
-            )
-            related = session.scalars(
-                select(CaseLinkRow.related_case_id).where(CaseLinkRow.case_id == case_id)
-            ).all()
-            back = session.scalars(
-                select(CaseLinkRow.case_id).where(CaseLinkRow.related_case_id == case_id)
-            ).all()
-            return CaseView(case, requests, sorted({*related, *back}))
-
-    def pending_index_batch(self, limit: int) -> tuple[int, list[RequestRow]]:
+    def pending_index_batch(self, limit: int) -> tuple[int, Sequence[IndexedRequest]]:
         """The oldest outbox entries (up to ``limit``): their last position and their requests."""
         with self._database.reading() as session:
-            entries = session.execute(
-                select(IndexOutboxRow.position, IndexOutboxRow.request_id)
+            rows = session.execute(
+                select(IndexOutboxRow.position, *INDEXED_COLUMNS)
+                .join(RequestRow, RequestRow.request_id == IndexOutboxRow.request_id)
                 .order_by(IndexOutboxRow.position)
                 .limit(limit)
             ).all()
-            if not entries:
-                return 0, []
-            ids = {request_id for _, request_id in entries}
-            rows = list(session.scalars(select(RequestRow).where(RequestRow.request_id.in_(ids))))
-            return entries[-1][0], rows
+            return (rows[-1].position if rows else 0), rows
 
     def acknowledge_indexed(self, up_to: int) -> None:
         """Removes outbox entries up to ``up_to`` once their requests are in the index."""
@@ -159,6 +139,62 @@ class Ledger:
         for key in keys:  # sorted: two transactions take shared keys in the same order
             session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _lock_key(key)})
 
+    def _follow_references(
+        self, session: Session, new: RequestFacts, references: Sequence[str]
+    ) -> tuple[Outcome | None, list[str]]:
+        """The outcome of following the first referenced case the request may join (None when
+        there is none), and notes on the references it may not follow."""
+        notes: list[str] = []
+        for reference in references:
+            case = resolve_case(session, reference)
+            if case is None:
+                continue
+            requests = [
+                _facts_of_row(row)
+                for row in session.scalars(
+                    select(RequestRow).where(RequestRow.case_id == case.case_id)
+                )
+            ]
+            followed = follow_up(
+                new,
+                case.case_id,
+                case.party_id,
+                requests,
+                weights=self._weights,
+                thresholds=self._thresholds,
+            )
+            if not followed.joins:
+                notes.append(followed.explanation)
+                continue
+            best = followed.best
+            if best is None:
+                continue  # a case without requests: nothing to attach to
+            if not self._attracts(case):
+                return Outcome(
+                    Decision.RELATED,
+                    best.candidate,
+                    best.score,
+                    f"new case related to {case.case_id}: it references that case, closed "
+                    f"{case.close_time:%Y-%m-%d}, beyond the reopen window",
+                ), notes
+            return Outcome(
+                Decision.DUPLICATE,
+                best.candidate,
+                best.score,
+                f"{followed.explanation}; closest request {best.candidate.request_id}, "
+                f"score {best.score:.2f}",
+            ), notes
+        return None, notes
+
+    def _attracts(self, case: CaseRow) -> bool:
+        """Open cases, and cases closed within the reopen window, attract new requests."""
+        return self._attracts_state(case.state, case.close_time)
+
+    def _attracts_state(self, state: str, close_time: datetime | None) -> bool:
+        if state == CaseState.OPEN:
+            return True
+        return close_time is not None and (utc_now() - as_utc(close_time) <= self._reopen_window)
+
     def _candidates(self, session: Session, request: NewRequest) -> list[RequestFacts]:
         since = as_utc(request.sent_time) - self._thresholds.window
         query = candidate_query(
@@ -170,42 +206,63 @@ class Ledger:
         )
         if query is None:
             return []
-        ids = {hit.id for hit in self._index.search(query, _CANDIDATE_LIMIT)}
-        anchors = {request.party_id} - {""}
-        unindexed = session.scalars(
-            select(RequestRow)
-            .join(IndexOutboxRow, IndexOutboxRow.request_id == RequestRow.request_id)
-            .where(RequestRow.sent_time >= since)
+        indexed = [hit.id for hit in self._index.search(query, _CANDIDATE_LIMIT)]
+        # One round trip: the index's hits, and the outbox's requests (not searchable yet) of
+        # the same party or quoting a reference or attachment, matched on the JSON text first
+        # (portable, and the outbox is short), then exactly below.
+        anchors = []
+        if request.party_id:
+            anchors.append(RequestRow.party_id == request.party_id)
+        for column, values in (
+            (RequestRow.references, request.references),
+            (RequestRow.attachment_sha256s, request.attachment_sha256s),
+        ):
+            anchors += [cast(column, Text).contains(json.dumps(value)) for value in values]
+        unindexed = and_(
+            RequestRow.request_id.in_(select(IndexOutboxRow.request_id)),
+            RequestRow.sent_time >= since,
+            or_(*anchors),
         )
-        for row in unindexed:
-            if (
-                (row.party_id and row.party_id in anchors)
-                or set(row.references) & set(request.references)
-                or set(row.attachment_sha256s) & set(request.attachment_sha256s)
-            ):
-                ids.add(row.request_id)
-        if not ids:
-            return []
-        now = utc_now()
         rows = session.execute(
-            select(RequestRow, CaseRow)
+            select(*_CANDIDATE_COLUMNS, CaseRow.state, CaseRow.close_time)
             .join(CaseRow, CaseRow.case_id == RequestRow.case_id)
-            .where(RequestRow.request_id.in_(ids))
+            .where(or_(RequestRow.request_id.in_(indexed), unindexed))
         ).all()
         return [
-            _facts_of_row(row)
-            for row, case in rows
-            if case.state == OPEN
-            or (
-                case.close_time is not None and now - as_utc(case.close_time) <= self._reopen_window
+            _facts_of_columns(row)
+            for row in rows
+            if self._attracts_state(row.state, row.close_time)
+            and (
+                row.request_id in indexed
+                or (request.party_id and row.party_id == request.party_id)
+                or set(row.references) & set(request.references)
+                or set(row.attachment_sha256s) & set(request.attachment_sha256s)
             )
         ]
 
-    def _record(self, session: Session, request: NewRequest, outcome: Outcome) -> RequestRow:
+    def _record(
+        self,
+        session: Session,
+        request: NewRequest,
+        references: Sequence[str],
+        outcome: Outcome,
+    ) -> RequestRow:
         now = utc_now()
         matched = outcome.matched
+        joined = None
         if outcome.decision is Decision.DUPLICATE and matched is not None:
-            case_id = matched.case_id
+            joined = resolve_case(session, matched.case_id, for_update=True)
+        if joined is not None:
+            case_id = joined.case_id
+            if (
+                joined.state == CaseState.CLOSED
+                and joined.close_time is not None
+                and as_utc(request.sent_time) > as_utc(joined.close_time)
+            ):
+                # Written after the close: the demand is not settled. Copies sent before the
+                # close (a letter crossing the answer in the post) leave it closed.
+                joined.state = CaseState.OPEN
+                joined.close_time = None
         else:
             case_id = new_id("case-")
             session.add(
@@ -213,13 +270,16 @@ class Ledger:
                     case_id=case_id,
                     party_id=request.party_id,
                     category=request.category,
-                    state=OPEN,
+                    state=CaseState.OPEN,
                     create_time=now,
+                    merged_into_case_id="",
+                    split_from_case_id="",
                 )
             )
             session.flush()
-            if outcome.decision is Decision.RELATED and matched is not None:
-                session.add(CaseLinkRow(case_id=case_id, related_case_id=matched.case_id))
+            related = resolve_case(session, matched.case_id) if matched is not None else None
+            if outcome.decision is Decision.RELATED and related is not None:
+                session.add(CaseLinkRow(case_id=case_id, related_case_id=related.case_id))
         row = RequestRow(
             request_id=request.request_id,
             case_id=case_id,
@@ -231,6 +291,7 @@ class Ledger:
             sent_time=request.sent_time,
             references=list(request.references),
             attachment_sha256s=list(request.attachment_sha256s),
+            case_references=list(references),
             decision=outcome.decision.value,
             matched_request_id=matched.request_id if matched else "",
             score=outcome.score,
@@ -257,6 +318,49 @@ def _facts_of_new(request: NewRequest) -> RequestFacts:
         sent_time=as_utc(request.sent_time),
         references=frozenset(request.references),
         attachment_sha256s=frozenset(request.attachment_sha256s),
+    )
+
+
+_CANDIDATE_COLUMNS = (
+    RequestRow.request_id,
+    RequestRow.party_id,
+    RequestRow.category,
+    RequestRow.channel,
+    RequestRow.subject,
+    RequestRow.text,
+    RequestRow.sent_time,
+    RequestRow.references,
+    RequestRow.attachment_sha256s,
+    RequestRow.case_id,
+)
+"""What scoring reads of a candidate: selected as columns, cheaper than whole rows."""
+
+
+class _CandidateColumns(Protocol):
+    request_id: str
+    party_id: str
+    category: str
+    channel: str
+    subject: str
+    text: str
+    sent_time: datetime
+    references: list[str]
+    attachment_sha256s: list[str]
+    case_id: str
+
+
+def _facts_of_columns(row: _CandidateColumns) -> RequestFacts:
+    return RequestFacts(
+        request_id=row.request_id,
+        party_id=row.party_id,
+        category=row.category,
+        channel=row.channel,
+        subject=row.subject,
+        text=row.text,
+        sent_time=as_utc(row.sent_time),
+        references=frozenset(row.references),
+        attachment_sha256s=frozenset(row.attachment_sha256s),
+        case_id=row.case_id,
     )
 
 

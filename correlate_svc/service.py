@@ -9,9 +9,12 @@ from pathlib import Path
 import grpc
 
 from chassis.component import DatabaseComponent
+from chassis.search import SearchIndex
+from chassis.search.opensearch_index import OpenSearchIndex, connect
 from chassis.search.tantivy_index import TantivyIndex
 from chassis.server import Runtime, ServiceDefinition
 from conflux.correlate.v1 import correlate_service_pb2, correlate_service_pb2_grpc
+from correlate_svc.cases import Cases
 from correlate_svc.config import CorrelateSettings, load_settings
 from correlate_svc.index_feeder import IndexFeeder
 from correlate_svc.ledger import Ledger
@@ -29,7 +32,7 @@ class CorrelateComponent(DatabaseComponent):
 
     def __init__(self, settings: CorrelateSettings) -> None:
         super().__init__("correlate", settings.database_url)
-        self._index = TantivyIndex(SCHEMA, settings.index_dir)
+        self._index = request_index(settings)
         ledger = Ledger(
             self.database,
             self._index,
@@ -38,7 +41,7 @@ class CorrelateComponent(DatabaseComponent):
             settings.reopen_window,
         )
         self._feeder = IndexFeeder(ledger, self._index, self.pool)
-        self._servicer = CorrelateServicer(ledger, self._feeder, self.pool)
+        self._servicer = CorrelateServicer(ledger, Cases(self.database), self._feeder, self.pool)
         self._feeding: asyncio.Task[None] | None = None
 
     def register(self, server: grpc.aio.Server) -> None:
@@ -58,6 +61,13 @@ class CorrelateComponent(DatabaseComponent):
                 await self._feeding
         await self.pool.run(self._index.close)
         await super().stop()
+
+
+def request_index(settings: CorrelateSettings) -> SearchIndex:
+    """OpenSearch when ``CONFLUX_OPENSEARCH_URL`` is set, else the embedded tantivy index."""
+    if settings.opensearch_url:
+        return OpenSearchIndex(SCHEMA, connect(settings.opensearch_url))
+    return TantivyIndex(SCHEMA, settings.index_dir)
 
 
 def build(settings: CorrelateSettings, runtime: Runtime) -> CorrelateComponent:

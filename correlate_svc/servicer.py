@@ -12,22 +12,28 @@ from chassis.vocabulary import Channel
 from chassis.workers import BlockingPool
 from conflux.correlate.v1 import correlate_service_pb2 as pb
 from conflux.correlate.v1 import correlate_service_pb2_grpc as pb_grpc
+from correlate_svc.cases import Cases, CaseView
 from correlate_svc.decision import Decision
 from correlate_svc.index_feeder import IndexFeeder
-from correlate_svc.ledger import OPEN, Ledger, NewRequest
+from correlate_svc.ledger import Ledger, NewRequest
+from correlate_svc.tables import CaseState
 
 _DECISIONS = {
     Decision.DUPLICATE: pb.DECISION_DUPLICATE,
     Decision.RELATED: pb.DECISION_RELATED,
     Decision.NEW: pb.DECISION_NEW,
 }
+_STATES = {CaseState.OPEN: pb.CASE_STATE_OPEN, CaseState.CLOSED: pb.CASE_STATE_CLOSED}
 
 
 class CorrelateServicer(pb_grpc.CorrelateServiceServicer):
     """Correlation decisions and cases."""
 
-    def __init__(self, ledger: Ledger, feeder: IndexFeeder, pool: BlockingPool) -> None:
+    def __init__(
+        self, ledger: Ledger, cases: Cases, feeder: IndexFeeder, pool: BlockingPool
+    ) -> None:
         self._ledger = ledger
+        self._cases = cases
         self._feeder = feeder
         self._pool = pool
 
@@ -59,6 +65,7 @@ class CorrelateServicer(pb_grpc.CorrelateServiceServicer):
                 sent_time=sent or utc_now(),
                 references=tuple(dict.fromkeys(qualified.references)),
                 attachment_sha256s=tuple(dict.fromkeys(qualified.attachment_sha256s)),
+                case_references=tuple(qualified.case_references),
             ),
         )
         self._feeder.wake()
@@ -73,28 +80,87 @@ class CorrelateServicer(pb_grpc.CorrelateServiceServicer):
     async def GetCase(
         self, request: pb.GetCaseRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> pb.GetCaseResponse:
-        """The case with its timeline, or NOT_FOUND."""
-        view = await self._pool.run(self._ledger.get_case, request.case_id)
+        """The case (or the case it was merged into) with its timeline, or NOT_FOUND."""
+        _require(case_id=request.case_id)
+        view = await self._pool.run(self._cases.get, request.case_id)
         if view is None:
             raise NotFoundError("CASE_NOT_FOUND", f"no case {request.case_id!r}")
-        case = view.case
-        return pb.GetCaseResponse(
-            case=pb.Case(
-                case_id=case.case_id,
-                party_id=case.party_id,
-                category=case.category,
-                state=pb.CASE_STATE_OPEN if case.state == OPEN else pb.CASE_STATE_CLOSED,
-                create_time=to_timestamp(case.create_time),
-                requests=[
-                    pb.CaseRequest(
-                        request_id=row.request_id,
-                        channel=Channel(row.channel).to_proto(),
-                        sent_time=to_timestamp(row.sent_time),
-                        decision=_DECISIONS[Decision(row.decision)],
-                        subject=row.subject,
-                    )
-                    for row in view.requests
-                ],
-                related_case_ids=view.related_case_ids,
+        return pb.GetCaseResponse(case=_case_message(view))
+
+    async def MergeCases(
+        self, request: pb.MergeCasesRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> pb.MergeCasesResponse:
+        """Merges ``merged_case_id`` into ``case_id``."""
+        _require(case_id=request.case_id, merged_case_id=request.merged_case_id)
+        view = await self._pool.run(self._cases.merge, request.case_id, request.merged_case_id)
+        self._feeder.wake()
+        return pb.MergeCasesResponse(case=_case_message(view))
+
+    async def UnmergeCase(
+        self, request: pb.UnmergeCaseRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> pb.UnmergeCaseResponse:
+        """Undoes the merge of ``case_id``."""
+        _require(case_id=request.case_id)
+        view = await self._pool.run(self._cases.unmerge, request.case_id)
+        self._feeder.wake()
+        return pb.UnmergeCaseResponse(case=_case_message(view))
+
+    async def SplitCase(
+        self, request: pb.SplitCaseRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> pb.SplitCaseResponse:
+        """Moves ``request_ids`` out of ``case_id`` into a new case."""
+        _require(case_id=request.case_id)
+        view = await self._pool.run(self._cases.split, request.case_id, list(request.request_ids))
+        self._feeder.wake()
+        return pb.SplitCaseResponse(case=_case_message(view))
+
+    async def CloseCase(
+        self, request: pb.CloseCaseRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> pb.CloseCaseResponse:
+        """Closes ``case_id``."""
+        _require(case_id=request.case_id)
+        closed = from_timestamp(request.close_time, present=request.HasField("close_time"))
+        view = await self._pool.run(self._cases.close, request.case_id, closed)
+        return pb.CloseCaseResponse(case=_case_message(view))
+
+    async def ReopenCase(
+        self, request: pb.ReopenCaseRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> pb.ReopenCaseResponse:
+        """Reopens ``case_id``."""
+        _require(case_id=request.case_id)
+        view = await self._pool.run(self._cases.reopen, request.case_id)
+        return pb.ReopenCaseResponse(case=_case_message(view))
+
+
+def _require(**case_ids: str) -> None:
+    """INVALID_ARGUMENT naming each empty case id field."""
+    violations = [FieldViolation(name, "required") for name, value in case_ids.items() if not value]
+    if violations:
+        raise InvalidArgumentError("INVALID_REQUEST", "a case id is missing", violations)
+
+
+def _case_message(view: CaseView) -> pb.Case:
+    case = view.case
+    return pb.Case(
+        case_id=case.case_id,
+        party_id=case.party_id,
+        category=case.category,
+        state=_STATES[CaseState(case.state)],
+        create_time=to_timestamp(case.create_time),
+        close_time=to_timestamp(case.close_time),
+        requests=[
+            pb.CaseRequest(
+                request_id=row.request_id,
+                channel=Channel(row.channel).to_proto(),
+                sent_time=to_timestamp(row.sent_time),
+                decision=_DECISIONS[Decision(row.decision)],
+                subject=row.subject,
+                matched_request_id=row.matched_request_id,
+                explanation=row.explanation,
             )
-        )
+            for row in view.requests
+        ],
+        related_case_ids=view.related_case_ids,
+        merged_case_ids=view.merged_case_ids,
+        split_from_case_id=case.split_from_case_id,
+    )

@@ -14,6 +14,8 @@ import unicodedata
 from collections import Counter
 
 _WORD = re.compile(r"[a-z0-9]{2,}")
+# The five blocks of combining diacritical marks: what NFKD splits off accented letters.
+_COMBINING_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _STOPWORDS = frozenset(
     [
         "au",
@@ -162,8 +164,7 @@ _STOPWORDS = frozenset(
 
 def fold(text: str) -> str:
     """Lower case without accents: how texts are compared."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _COMBINING_MARKS.sub("", unicodedata.normalize("NFKD", text.lower()))
 
 
 def term_vector(text: str) -> dict[str, float]:

@@ -1,8 +1,10 @@
-"""The correlation ledger: qualified requests, cases, links, and the outbox feeding the index."""
+"""The correlation ledger: qualified requests, cases, links, merges, and the outbox feeding the
+index."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -10,6 +12,15 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 class CorrelateBase(DeclarativeBase):
     """Declarative base of the correlate service's own metadata."""
+
+
+class CaseState(StrEnum):
+    """Where a case stands."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+    MERGED = "merged"
+    """Merged into another case (``merged_into_case_id``), to which its id resolves."""
 
 
 class CaseRow(CorrelateBase):
@@ -23,6 +34,8 @@ class CaseRow(CorrelateBase):
     state: Mapped[str] = mapped_column(String(16))
     create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     close_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    merged_into_case_id: Mapped[str] = mapped_column(String(40), default="", index=True)
+    split_from_case_id: Mapped[str] = mapped_column(String(40), default="")
 
 
 class RequestRow(CorrelateBase):
@@ -41,6 +54,7 @@ class RequestRow(CorrelateBase):
     sent_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     references: Mapped[list[str]] = mapped_column(JSON, default=list)
     attachment_sha256s: Mapped[list[str]] = mapped_column(JSON, default=list)
+    case_references: Mapped[list[str]] = mapped_column(JSON, default=list)
     decision: Mapped[str] = mapped_column(String(16))
     matched_request_id: Mapped[str] = mapped_column(String(100), default="")
     score: Mapped[float] = mapped_column(default=0.0)
@@ -57,6 +71,26 @@ class CaseLinkRow(CorrelateBase):
     related_case_id: Mapped[str] = mapped_column(
         ForeignKey("correlate_cases.case_id"), primary_key=True
     )
+
+
+class CaseMergeRow(CorrelateBase):
+    """A merge of one case into another, with what undoing it restores."""
+
+    __tablename__ = "correlate_case_merges"
+
+    merge_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("correlate_cases.case_id"), index=True)
+    merged_case_id: Mapped[str] = mapped_column(ForeignKey("correlate_cases.case_id"), index=True)
+    moved_request_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    """The requests the merge moved from the merged case to ``case_id``."""
+    merged_state: Mapped[str] = mapped_column(String(16))
+    merged_close_time: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True
+    )
+    adopted_party: Mapped[bool] = mapped_column(default=False)
+    """True when the surviving case had no party and took the merged case's."""
+    create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    undo_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class IndexOutboxRow(CorrelateBase):

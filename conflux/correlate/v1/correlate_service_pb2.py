@@ -26,31 +26,51 @@ from conflux.type.v1 import channel_pb2 as conflux_dot_type_dot_v1_dot_channel__
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n,conflux/correlate/v1/correlate_service.proto\x12\x14\x63onflux.correlate.v1\x1a\x1d\x63onflux/type/v1/channel.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xf3\x01\n\x10QualifiedRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12)\n\x07\x63hannel\x18\x02 \x01(\x0e\x32\x18.conflux.type.v1.Channel\x12\x10\n\x08party_id\x18\x03 \x01(\t\x12\x10\n\x08\x63\x61tegory\x18\x04 \x01(\t\x12\x0f\n\x07subject\x18\x05 \x01(\t\x12\x0c\n\x04text\x18\x06 \x01(\t\x12-\n\tsent_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nreferences\x18\x08 \x03(\t\x12\x1a\n\x12\x61ttachment_sha256s\x18\t \x03(\t\"K\n\x10\x43orrelateRequest\x12\x37\n\x07request\x18\x01 \x01(\x0b\x32&.conflux.correlate.v1.QualifiedRequest\"\x96\x01\n\x11\x43orrelateResponse\x12\x30\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0e\x32\x1e.conflux.correlate.v1.Decision\x12\x0f\n\x07\x63\x61se_id\x18\x02 \x01(\t\x12\x1a\n\x12matched_request_id\x18\x03 \x01(\t\x12\r\n\x05score\x18\x04 \x01(\x02\x12\x13\n\x0b\x65xplanation\x18\x05 \x01(\t\"\xbe\x01\n\x0b\x43\x61seRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12)\n\x07\x63hannel\x18\x02 \x01(\x0e\x32\x18.conflux.type.v1.Channel\x12-\n\tsent_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x08\x64\x65\x63ision\x18\x04 \x01(\x0e\x32\x1e.conflux.correlate.v1.Decision\x12\x0f\n\x07subject\x18\x05 \x01(\t\"\xeb\x01\n\x04\x43\x61se\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x10\n\x08party_id\x18\x02 \x01(\t\x12\x10\n\x08\x63\x61tegory\x18\x03 \x01(\t\x12.\n\x05state\x18\x04 \x01(\x0e\x32\x1f.conflux.correlate.v1.CaseState\x12/\n\x0b\x63reate_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x33\n\x08requests\x18\x06 \x03(\x0b\x32!.conflux.correlate.v1.CaseRequest\x12\x18\n\x10related_case_ids\x18\x07 \x03(\t\"!\n\x0eGetCaseRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\";\n\x0fGetCaseResponse\x12(\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x1a.conflux.correlate.v1.Case*d\n\x08\x44\x65\x63ision\x12\x18\n\x14\x44\x45\x43ISION_UNSPECIFIED\x10\x00\x12\x16\n\x12\x44\x45\x43ISION_DUPLICATE\x10\x01\x12\x14\n\x10\x44\x45\x43ISION_RELATED\x10\x02\x12\x10\n\x0c\x44\x45\x43ISION_NEW\x10\x03*S\n\tCaseState\x12\x1a\n\x16\x43\x41SE_STATE_UNSPECIFIED\x10\x00\x12\x13\n\x0f\x43\x41SE_STATE_OPEN\x10\x01\x12\x15\n\x11\x43\x41SE_STATE_CLOSED\x10\x02\x32\xc8\x01\n\x10\x43orrelateService\x12\\\n\tCorrelate\x12&.conflux.correlate.v1.CorrelateRequest\x1a\'.conflux.correlate.v1.CorrelateResponse\x12V\n\x07GetCase\x12$.conflux.correlate.v1.GetCaseRequest\x1a%.conflux.correlate.v1.GetCaseResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n,conflux/correlate/v1/correlate_service.proto\x12\x14\x63onflux.correlate.v1\x1a\x1d\x63onflux/type/v1/channel.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8c\x02\n\x10QualifiedRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12)\n\x07\x63hannel\x18\x02 \x01(\x0e\x32\x18.conflux.type.v1.Channel\x12\x10\n\x08party_id\x18\x03 \x01(\t\x12\x10\n\x08\x63\x61tegory\x18\x04 \x01(\t\x12\x0f\n\x07subject\x18\x05 \x01(\t\x12\x0c\n\x04text\x18\x06 \x01(\t\x12-\n\tsent_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nreferences\x18\x08 \x03(\t\x12\x1a\n\x12\x61ttachment_sha256s\x18\t \x03(\t\x12\x17\n\x0f\x63\x61se_references\x18\n \x03(\t\"K\n\x10\x43orrelateRequest\x12\x37\n\x07request\x18\x01 \x01(\x0b\x32&.conflux.correlate.v1.QualifiedRequest\"\x96\x01\n\x11\x43orrelateResponse\x12\x30\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0e\x32\x1e.conflux.correlate.v1.Decision\x12\x0f\n\x07\x63\x61se_id\x18\x02 \x01(\t\x12\x1a\n\x12matched_request_id\x18\x03 \x01(\t\x12\r\n\x05score\x18\x04 \x01(\x02\x12\x13\n\x0b\x65xplanation\x18\x05 \x01(\t\"\xef\x01\n\x0b\x43\x61seRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12)\n\x07\x63hannel\x18\x02 \x01(\x0e\x32\x18.conflux.type.v1.Channel\x12-\n\tsent_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x08\x64\x65\x63ision\x18\x04 \x01(\x0e\x32\x1e.conflux.correlate.v1.Decision\x12\x0f\n\x07subject\x18\x05 \x01(\t\x12\x1a\n\x12matched_request_id\x18\x06 \x01(\t\x12\x13\n\x0b\x65xplanation\x18\x07 \x01(\t\"\xd0\x02\n\x04\x43\x61se\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x10\n\x08party_id\x18\x02 \x01(\t\x12\x10\n\x08\x63\x61tegory\x18\x03 \x01(\t\x12.\n\x05state\x18\x04 \x01(\x0e\x32\x1f.conflux.correlate.v1.CaseState\x12/\n\x0b\x63reate_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x33\n\x08requests\x18\x06 \x03(\x0b\x32!.conflux.correlate.v1.CaseRequest\x12\x18\n\x10related_case_ids\x18\x07 \x03(\t\x12.\n\nclose_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x17\n\x0fmerged_case_ids\x18\t \x03(\t\x12\x1a\n\x12split_from_case_id\x18\n \x01(\t\"!\n\x0eGetCaseRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\";\n\x0fGetCaseResponse\x12(\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x1a.conflux.correlate.v1.Case\"<\n\x11MergeCasesRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x16\n\x0emerged_case_id\x18\x02 \x01(\t\">\n\x12MergeCasesResponse\x12(\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x1a.conflux.correlate.v1.Case\"%\n\x12UnmergeCaseRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\"?\n\x13UnmergeCaseResponse\x12(\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x1a.conflux.correlate.v1.Case\"8\n\x10SplitCaseRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x13\n\x0brequest_ids\x18\x02 \x03(\t\"=\n\x11SplitCaseResponse\x12(\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x1a.conflux.correlate.v1.Case\"S\n\x10\x43loseCaseRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12.\n\nclose_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"=\n\x11\x43loseCaseResponse\x12(\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x1a.conflux.correlate.v1.Case\"$\n\x11ReopenCaseRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\">\n\x12ReopenCaseResponse\x12(\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x1a.conflux.correlate.v1.Case*d\n\x08\x44\x65\x63ision\x12\x18\n\x14\x44\x45\x43ISION_UNSPECIFIED\x10\x00\x12\x16\n\x12\x44\x45\x43ISION_DUPLICATE\x10\x01\x12\x14\n\x10\x44\x45\x43ISION_RELATED\x10\x02\x12\x10\n\x0c\x44\x45\x43ISION_NEW\x10\x03*S\n\tCaseState\x12\x1a\n\x16\x43\x41SE_STATE_UNSPECIFIED\x10\x00\x12\x13\n\x0f\x43\x41SE_STATE_OPEN\x10\x01\x12\x15\n\x11\x43\x41SE_STATE_CLOSED\x10\x02\x32\xaa\x05\n\x10\x43orrelateService\x12\\\n\tCorrelate\x12&.conflux.correlate.v1.CorrelateRequest\x1a\'.conflux.correlate.v1.CorrelateResponse\x12V\n\x07GetCase\x12$.conflux.correlate.v1.GetCaseRequest\x1a%.conflux.correlate.v1.GetCaseResponse\x12_\n\nMergeCases\x12\'.conflux.correlate.v1.MergeCasesRequest\x1a(.conflux.correlate.v1.MergeCasesResponse\x12\x62\n\x0bUnmergeCase\x12(.conflux.correlate.v1.UnmergeCaseRequest\x1a).conflux.correlate.v1.UnmergeCaseResponse\x12\\\n\tSplitCase\x12&.conflux.correlate.v1.SplitCaseRequest\x1a\'.conflux.correlate.v1.SplitCaseResponse\x12\\\n\tCloseCase\x12&.conflux.correlate.v1.CloseCaseRequest\x1a\'.conflux.correlate.v1.CloseCaseResponse\x12_\n\nReopenCase\x12\'.conflux.correlate.v1.ReopenCaseRequest\x1a(.conflux.correlate.v1.ReopenCaseResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'conflux.correlate.v1.correlate_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_DECISION']._serialized_start=1137
-  _globals['_DECISION']._serialized_end=1237
-  _globals['_CASESTATE']._serialized_start=1239
-  _globals['_CASESTATE']._serialized_end=1322
+  _globals['_DECISION']._serialized_start=1913
+  _globals['_DECISION']._serialized_end=2013
+  _globals['_CASESTATE']._serialized_start=2015
+  _globals['_CASESTATE']._serialized_end=2098
   _globals['_QUALIFIEDREQUEST']._serialized_start=135
-  _globals['_QUALIFIEDREQUEST']._serialized_end=378
-  _globals['_CORRELATEREQUEST']._serialized_start=380
-  _globals['_CORRELATEREQUEST']._serialized_end=455
-  _globals['_CORRELATERESPONSE']._serialized_start=458
-  _globals['_CORRELATERESPONSE']._serialized_end=608
-  _globals['_CASEREQUEST']._serialized_start=611
-  _globals['_CASEREQUEST']._serialized_end=801
-  _globals['_CASE']._serialized_start=804
-  _globals['_CASE']._serialized_end=1039
-  _globals['_GETCASEREQUEST']._serialized_start=1041
-  _globals['_GETCASEREQUEST']._serialized_end=1074
-  _globals['_GETCASERESPONSE']._serialized_start=1076
-  _globals['_GETCASERESPONSE']._serialized_end=1135
-  _globals['_CORRELATESERVICE']._serialized_start=1325
-  _globals['_CORRELATESERVICE']._serialized_end=1525
+  _globals['_QUALIFIEDREQUEST']._serialized_end=403
+  _globals['_CORRELATEREQUEST']._serialized_start=405
+  _globals['_CORRELATEREQUEST']._serialized_end=480
+  _globals['_CORRELATERESPONSE']._serialized_start=483
+  _globals['_CORRELATERESPONSE']._serialized_end=633
+  _globals['_CASEREQUEST']._serialized_start=636
+  _globals['_CASEREQUEST']._serialized_end=875
+  _globals['_CASE']._serialized_start=878
+  _globals['_CASE']._serialized_end=1214
+  _globals['_GETCASEREQUEST']._serialized_start=1216
+  _globals['_GETCASEREQUEST']._serialized_end=1249
+  _globals['_GETCASERESPONSE']._serialized_start=1251
+  _globals['_GETCASERESPONSE']._serialized_end=1310
+  _globals['_MERGECASESREQUEST']._serialized_start=1312
+  _globals['_MERGECASESREQUEST']._serialized_end=1372
+  _globals['_MERGECASESRESPONSE']._serialized_start=1374
+  _globals['_MERGECASESRESPONSE']._serialized_end=1436
+  _globals['_UNMERGECASEREQUEST']._serialized_start=1438
+  _globals['_UNMERGECASEREQUEST']._serialized_end=1475
+  _globals['_UNMERGECASERESPONSE']._serialized_start=1477
+  _globals['_UNMERGECASERESPONSE']._serialized_end=1540
+  _globals['_SPLITCASEREQUEST']._serialized_start=1542
+  _globals['_SPLITCASEREQUEST']._serialized_end=1598
+  _globals['_SPLITCASERESPONSE']._serialized_start=1600
+  _globals['_SPLITCASERESPONSE']._serialized_end=1661
+  _globals['_CLOSECASEREQUEST']._serialized_start=1663
+  _globals['_CLOSECASEREQUEST']._serialized_end=1746
+  _globals['_CLOSECASERESPONSE']._serialized_start=1748
+  _globals['_CLOSECASERESPONSE']._serialized_end=1809
+  _globals['_REOPENCASEREQUEST']._serialized_start=1811
+  _globals['_REOPENCASEREQUEST']._serialized_end=1847
+  _globals['_REOPENCASERESPONSE']._serialized_start=1849
+  _globals['_REOPENCASERESPONSE']._serialized_end=1911
+  _globals['_CORRELATESERVICE']._serialized_start=2101
+  _globals['_CORRELATESERVICE']._serialized_end=2783
 # @@protoc_insertion_point(module_scope)

@@ -88,6 +88,7 @@ class QualifiedRequest(_message.Message):
     SENT_TIME_FIELD_NUMBER: _builtins.int
     REFERENCES_FIELD_NUMBER: _builtins.int
     ATTACHMENT_SHA256S_FIELD_NUMBER: _builtins.int
+    CASE_REFERENCES_FIELD_NUMBER: _builtins.int
     request_id: _builtins.str
     """Request id (the ingest item id)."""
     channel: _channel_pb2.Channel.ValueType
@@ -112,6 +113,14 @@ class QualifiedRequest(_message.Message):
     def attachment_sha256s(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """SHA-256 of its attachments."""
 
+    @_builtins.property
+    def case_references(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Case ids the channel says it answers (e.g. the In-Reply-To of a message the CRM
+        sent). Case ids written in the subject or text are found by the service itself. A
+        referenced case is joined only when its party is the request's, or when either is
+        unknown and the content or a shared reference agrees.
+        """
+
     def __init__(
         self,
         *,
@@ -124,10 +133,11 @@ class QualifiedRequest(_message.Message):
         sent_time: _timestamp_pb2.Timestamp | None = ...,
         references: _abc.Iterable[_builtins.str] | None = ...,
         attachment_sha256s: _abc.Iterable[_builtins.str] | None = ...,
+        case_references: _abc.Iterable[_builtins.str] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["sent_time", b"sent_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["attachment_sha256s", b"attachment_sha256s", "category", b"category", "channel", b"channel", "party_id", b"party_id", "references", b"references", "request_id", b"request_id", "sent_time", b"sent_time", "subject", b"subject", "text", b"text"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["attachment_sha256s", b"attachment_sha256s", "case_references", b"case_references", "category", b"category", "channel", b"channel", "party_id", b"party_id", "references", b"references", "request_id", b"request_id", "sent_time", b"sent_time", "subject", b"subject", "text", b"text"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -206,6 +216,8 @@ class CaseRequest(_message.Message):
     SENT_TIME_FIELD_NUMBER: _builtins.int
     DECISION_FIELD_NUMBER: _builtins.int
     SUBJECT_FIELD_NUMBER: _builtins.int
+    MATCHED_REQUEST_ID_FIELD_NUMBER: _builtins.int
+    EXPLANATION_FIELD_NUMBER: _builtins.int
     request_id: _builtins.str
     """Request id."""
     channel: _channel_pb2.Channel.ValueType
@@ -214,6 +226,10 @@ class CaseRequest(_message.Message):
     """How it joined the case."""
     subject: _builtins.str
     """Subject."""
+    matched_request_id: _builtins.str
+    """The request it duplicated or related to when it was correlated, if any."""
+    explanation: _builtins.str
+    """Why it was correlated as it was."""
     @_builtins.property
     def sent_time(self) -> _timestamp_pb2.Timestamp:
         """When the customer sent it."""
@@ -226,10 +242,12 @@ class CaseRequest(_message.Message):
         sent_time: _timestamp_pb2.Timestamp | None = ...,
         decision: Global___Decision.ValueType = ...,
         subject: _builtins.str = ...,
+        matched_request_id: _builtins.str = ...,
+        explanation: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["sent_time", b"sent_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["channel", b"channel", "decision", b"decision", "request_id", b"request_id", "sent_time", b"sent_time", "subject", b"subject"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["channel", b"channel", "decision", b"decision", "explanation", b"explanation", "matched_request_id", b"matched_request_id", "request_id", b"request_id", "sent_time", b"sent_time", "subject", b"subject"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -248,6 +266,9 @@ class Case(_message.Message):
     CREATE_TIME_FIELD_NUMBER: _builtins.int
     REQUESTS_FIELD_NUMBER: _builtins.int
     RELATED_CASE_IDS_FIELD_NUMBER: _builtins.int
+    CLOSE_TIME_FIELD_NUMBER: _builtins.int
+    MERGED_CASE_IDS_FIELD_NUMBER: _builtins.int
+    SPLIT_FROM_CASE_ID_FIELD_NUMBER: _builtins.int
     case_id: _builtins.str
     """Case id (the reference given to the customer)."""
     party_id: _builtins.str
@@ -256,6 +277,8 @@ class Case(_message.Message):
     """Category of its first request."""
     state: Global___CaseState.ValueType
     """State."""
+    split_from_case_id: _builtins.str
+    """The case it was split from, if any."""
     @_builtins.property
     def create_time(self) -> _timestamp_pb2.Timestamp:
         """When it was opened."""
@@ -268,6 +291,14 @@ class Case(_message.Message):
     def related_case_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """Cases linked to it as related."""
 
+    @_builtins.property
+    def close_time(self) -> _timestamp_pb2.Timestamp:
+        """When it was closed (unset while open)."""
+
+    @_builtins.property
+    def merged_case_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Cases merged into it, whose ids resolve to it."""
+
     def __init__(
         self,
         *,
@@ -278,10 +309,13 @@ class Case(_message.Message):
         create_time: _timestamp_pb2.Timestamp | None = ...,
         requests: _abc.Iterable[Global___CaseRequest] | None = ...,
         related_case_ids: _abc.Iterable[_builtins.str] | None = ...,
+        close_time: _timestamp_pb2.Timestamp | None = ...,
+        merged_case_ids: _abc.Iterable[_builtins.str] | None = ...,
+        split_from_case_id: _builtins.str = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["create_time", b"create_time"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["close_time", b"close_time", "create_time", b"create_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["case_id", b"case_id", "category", b"category", "create_time", b"create_time", "party_id", b"party_id", "related_case_ids", b"related_case_ids", "requests", b"requests", "state", b"state"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["case_id", b"case_id", "category", b"category", "close_time", b"close_time", "create_time", b"create_time", "merged_case_ids", b"merged_case_ids", "party_id", b"party_id", "related_case_ids", b"related_case_ids", "requests", b"requests", "split_from_case_id", b"split_from_case_id", "state", b"state"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -332,3 +366,249 @@ class GetCaseResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___GetCaseResponse: _TypeAlias = GetCaseResponse  # noqa: Y015
+
+@_typing.final
+class MergeCasesRequest(_message.Message):
+    """Request for MergeCases."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CASE_ID_FIELD_NUMBER: _builtins.int
+    MERGED_CASE_ID_FIELD_NUMBER: _builtins.int
+    case_id: _builtins.str
+    """The surviving case."""
+    merged_case_id: _builtins.str
+    """The case merged into it."""
+    def __init__(
+        self,
+        *,
+        case_id: _builtins.str = ...,
+        merged_case_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["case_id", b"case_id", "merged_case_id", b"merged_case_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___MergeCasesRequest: _TypeAlias = MergeCasesRequest  # noqa: Y015
+
+@_typing.final
+class MergeCasesResponse(_message.Message):
+    """Response for MergeCases."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CASE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def case(self) -> Global___Case:
+        """The surviving case, with the merged case's requests."""
+
+    def __init__(
+        self,
+        *,
+        case: Global___Case | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["case", b"case"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["case", b"case"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___MergeCasesResponse: _TypeAlias = MergeCasesResponse  # noqa: Y015
+
+@_typing.final
+class UnmergeCaseRequest(_message.Message):
+    """Request for UnmergeCase."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CASE_ID_FIELD_NUMBER: _builtins.int
+    case_id: _builtins.str
+    """The case that was merged into another."""
+    def __init__(
+        self,
+        *,
+        case_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["case_id", b"case_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___UnmergeCaseRequest: _TypeAlias = UnmergeCaseRequest  # noqa: Y015
+
+@_typing.final
+class UnmergeCaseResponse(_message.Message):
+    """Response for UnmergeCase."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CASE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def case(self) -> Global___Case:
+        """The case, restored."""
+
+    def __init__(
+        self,
+        *,
+        case: Global___Case | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["case", b"case"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["case", b"case"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___UnmergeCaseResponse: _TypeAlias = UnmergeCaseResponse  # noqa: Y015
+
+@_typing.final
+class SplitCaseRequest(_message.Message):
+    """Request for SplitCase."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CASE_ID_FIELD_NUMBER: _builtins.int
+    REQUEST_IDS_FIELD_NUMBER: _builtins.int
+    case_id: _builtins.str
+    """The case to split."""
+    @_builtins.property
+    def request_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """The requests to move into a new case (some, not all, of the case's)."""
+
+    def __init__(
+        self,
+        *,
+        case_id: _builtins.str = ...,
+        request_ids: _abc.Iterable[_builtins.str] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["case_id", b"case_id", "request_ids", b"request_ids"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SplitCaseRequest: _TypeAlias = SplitCaseRequest  # noqa: Y015
+
+@_typing.final
+class SplitCaseResponse(_message.Message):
+    """Response for SplitCase."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CASE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def case(self) -> Global___Case:
+        """The new case."""
+
+    def __init__(
+        self,
+        *,
+        case: Global___Case | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["case", b"case"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["case", b"case"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SplitCaseResponse: _TypeAlias = SplitCaseResponse  # noqa: Y015
+
+@_typing.final
+class CloseCaseRequest(_message.Message):
+    """Request for CloseCase."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CASE_ID_FIELD_NUMBER: _builtins.int
+    CLOSE_TIME_FIELD_NUMBER: _builtins.int
+    case_id: _builtins.str
+    """The case to close."""
+    @_builtins.property
+    def close_time(self) -> _timestamp_pb2.Timestamp:
+        """When it was closed (default: now)."""
+
+    def __init__(
+        self,
+        *,
+        case_id: _builtins.str = ...,
+        close_time: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["close_time", b"close_time"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["case_id", b"case_id", "close_time", b"close_time"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CloseCaseRequest: _TypeAlias = CloseCaseRequest  # noqa: Y015
+
+@_typing.final
+class CloseCaseResponse(_message.Message):
+    """Response for CloseCase."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CASE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def case(self) -> Global___Case:
+        """The closed case."""
+
+    def __init__(
+        self,
+        *,
+        case: Global___Case | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["case", b"case"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["case", b"case"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CloseCaseResponse: _TypeAlias = CloseCaseResponse  # noqa: Y015
+
+@_typing.final
+class ReopenCaseRequest(_message.Message):
+    """Request for ReopenCase."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CASE_ID_FIELD_NUMBER: _builtins.int
+    case_id: _builtins.str
+    """The case to reopen."""
+    def __init__(
+        self,
+        *,
+        case_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["case_id", b"case_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ReopenCaseRequest: _TypeAlias = ReopenCaseRequest  # noqa: Y015
+
+@_typing.final
+class ReopenCaseResponse(_message.Message):
+    """Response for ReopenCase."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CASE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def case(self) -> Global___Case:
+        """The reopened case."""
+
+    def __init__(
+        self,
+        *,
+        case: Global___Case | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["case", b"case"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["case", b"case"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ReopenCaseResponse: _TypeAlias = ReopenCaseResponse  # noqa: Y015

@@ -46,6 +46,31 @@ class CorrelateServiceStub:
                 request_serializer=conflux_dot_correlate_dot_v1_dot_correlate__service__pb2.GetCaseRequest.SerializeToString,
                 response_deserializer=conflux_dot_correlate_dot_v1_dot_correlate__service__pb2.GetCaseResponse.FromString,
                 _registered_method=True)
+        self.MergeCases = channel.unary_unary(
+                '/conflux.correlate.v1.CorrelateService/MergeCases',
+                request_serializer=conflux_dot_correlate_dot_v1_dot_correlate__service__pb2.MergeCasesRequest.SerializeToString,
+                response_deserializer=conflux_dot_correlate_dot_v1_dot_correlate__service__pb2.MergeCasesResponse.FromString,
+                _registered_method=True)
+        self.UnmergeCase = channel.unary_unary(
+                '/conflux.correlate.v1.CorrelateService/UnmergeCase',
+                request_serializer=conflux_dot_correlate_dot_v1_dot_correlate__service__pb2.UnmergeCaseRequest.SerializeToString,
+                response_deserializer=conflux_dot_correlate_dot_v1_dot_correlate__service__pb2.UnmergeCaseResponse.FromString,
+                _registered_method=True)
+        self.SplitCase = channel.unary_unary(
+                '/conflux.correlate.v1.CorrelateService/SplitCase',
+                request_serializer=conflux_dot_correlate_dot_v1_dot_correlate__service__pb2.SplitCaseRequest.SerializeToString,
+                response_deserializer=conflux_dot_correlate_dot_v1_dot_correlate__service__pb2.SplitCaseResponse.FromString,
+                _registered_method=True)
+        self.CloseCase = channel.unary_unary(
+                '/conflux.correlate.v1.CorrelateService/CloseCase',
+                request_serializer=conflux_dot_correlate_dot_v1_dot_correlate__service__pb2.CloseCaseRequest.SerializeToString,
+                response_deserializer=conflux_dot_correlate_dot_v1_dot_correlate__service__pb2.CloseCaseResponse.FromString,
+                _registered_method=True)
+        self.ReopenCase = channel.unary_unary(
+                '/conflux.correlate.v1.CorrelateService/ReopenCase',
+                request_serializer=conflux_dot_correlate_dot_v1_dot_correlate__service__pb2.ReopenCaseRequest.SerializeToString,
+                response_deserializer=conflux_dot_correlate_dot_v1_dot_correlate__service__pb2.ReopenCaseResponse.FromString,
+                _registered_method=True)
 
 
 class CorrelateServiceServicer:
@@ -62,7 +87,49 @@ class CorrelateServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetCase(self, request, context):
-        """Gets a case with its requests.
+        """Gets a case with its requests in time order (its timeline across channels). The id
+        of a case merged into another resolves to the surviving case.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def MergeCases(self, request, context):
+        """Merges a case into another: its requests move to the surviving case, which keeps
+        its state (and takes the merged case's party if it had none), and the merged case's
+        id keeps resolving to it. Cases of two different parties are not merged. Repeating a
+        merge that is in place returns the survivor.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UnmergeCase(self, request, context):
+        """Undoes the merge of a case: the requests the merge moved go back to it, and it is
+        in the state it was in before. Requests that joined the survivor since stay there.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SplitCase(self, request, context):
+        """Moves requests out of a case into a new case. Repeating a split that is in place
+        returns the case it made.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CloseCase(self, request, context):
+        """Closes a case (a CRM reports what it closed). A closed case attracts duplicates only
+        during the reopen window; a request sent after the close that joins it reopens it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReopenCase(self, request, context):
+        """Reopens a closed case.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -80,6 +147,31 @@ def add_CorrelateServiceServicer_to_server(servicer, server):
                     servicer.GetCase,
                     request_deserializer=conflux_dot_correlate_dot_v1_dot_correlate__service__pb2.GetCaseRequest.FromString,
                     response_serializer=conflux_dot_correlate_dot_v1_dot_correlate__service__pb2.GetCaseResponse.SerializeToString,
+            ),
+            'MergeCases': grpc.unary_unary_rpc_method_handler(
+                    servicer.MergeCases,
+                    request_deserializer=conflux_dot_correlate_dot_v1_dot_correlate__service__pb2.MergeCasesRequest.FromString,
+                    response_serializer=conflux_dot_correlate_dot_v1_dot_correlate__service__pb2.MergeCasesResponse.SerializeToString,
+            ),
+            'UnmergeCase': grpc.unary_unary_rpc_method_handler(
+                    servicer.UnmergeCase,
+                    request_deserializer=conflux_dot_correlate_dot_v1_dot_correlate__service__pb2.UnmergeCaseRequest.FromString,
+                    response_serializer=conflux_dot_correlate_dot_v1_dot_correlate__service__pb2.UnmergeCaseResponse.SerializeToString,
+            ),
+            'SplitCase': grpc.unary_unary_rpc_method_handler(
+                    servicer.SplitCase,
+                    request_deserializer=conflux_dot_correlate_dot_v1_dot_correlate__service__pb2.SplitCaseRequest.FromString,
+                    response_serializer=conflux_dot_correlate_dot_v1_dot_correlate__service__pb2.SplitCaseResponse.SerializeToString,
+            ),
+            'CloseCase': grpc.unary_unary_rpc_method_handler(
+                    servicer.CloseCase,
+                    request_deserializer=conflux_dot_correlate_dot_v1_dot_correlate__service__pb2.CloseCaseRequest.FromString,
+                    response_serializer=conflux_dot_correlate_dot_v1_dot_correlate__service__pb2.CloseCaseResponse.SerializeToString,
+            ),
+            'ReopenCase': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReopenCase,
+                    request_deserializer=conflux_dot_correlate_dot_v1_dot_correlate__service__pb2.ReopenCaseRequest.FromString,
+                    response_serializer=conflux_dot_correlate_dot_v1_dot_correlate__service__pb2.ReopenCaseResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -138,6 +230,141 @@ class CorrelateService:
             '/conflux.correlate.v1.CorrelateService/GetCase',
             conflux_dot_correlate_dot_v1_dot_correlate__service__pb2.GetCaseRequest.SerializeToString,
             conflux_dot_correlate_dot_v1_dot_correlate__service__pb2.GetCaseResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def MergeCases(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/conflux.correlate.v1.CorrelateService/MergeCases',
+            conflux_dot_correlate_dot_v1_dot_correlate__service__pb2.MergeCasesRequest.SerializeToString,
+            conflux_dot_correlate_dot_v1_dot_correlate__service__pb2.MergeCasesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UnmergeCase(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/conflux.correlate.v1.CorrelateService/UnmergeCase',
+            conflux_dot_correlate_dot_v1_dot_correlate__service__pb2.UnmergeCaseRequest.SerializeToString,
+            conflux_dot_correlate_dot_v1_dot_correlate__service__pb2.UnmergeCaseResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SplitCase(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/conflux.correlate.v1.CorrelateService/SplitCase',
+            conflux_dot_correlate_dot_v1_dot_correlate__service__pb2.SplitCaseRequest.SerializeToString,
+            conflux_dot_correlate_dot_v1_dot_correlate__service__pb2.SplitCaseResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CloseCase(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/conflux.correlate.v1.CorrelateService/CloseCase',
+            conflux_dot_correlate_dot_v1_dot_correlate__service__pb2.CloseCaseRequest.SerializeToString,
+            conflux_dot_correlate_dot_v1_dot_correlate__service__pb2.CloseCaseResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReopenCase(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/conflux.correlate.v1.CorrelateService/ReopenCase',
+            conflux_dot_correlate_dot_v1_dot_correlate__service__pb2.ReopenCaseRequest.SerializeToString,
+            conflux_dot_correlate_dot_v1_dot_correlate__service__pb2.ReopenCaseResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -40,7 +40,29 @@ class CorrelateServiceStub:
     the same request correlated twice gets the first decision back.
     """
     GetCase: _grpc.UnaryUnaryMultiCallable[_correlate_service_pb2.GetCaseRequest, _correlate_service_pb2.GetCaseResponse]
-    """Gets a case with its requests."""
+    """Gets a case with its requests in time order (its timeline across channels). The id
+    of a case merged into another resolves to the surviving case.
+    """
+    MergeCases: _grpc.UnaryUnaryMultiCallable[_correlate_service_pb2.MergeCasesRequest, _correlate_service_pb2.MergeCasesResponse]
+    """Merges a case into another: its requests move to the surviving case, which keeps
+    its state (and takes the merged case's party if it had none), and the merged case's
+    id keeps resolving to it. Cases of two different parties are not merged. Repeating a
+    merge that is in place returns the survivor.
+    """
+    UnmergeCase: _grpc.UnaryUnaryMultiCallable[_correlate_service_pb2.UnmergeCaseRequest, _correlate_service_pb2.UnmergeCaseResponse]
+    """Undoes the merge of a case: the requests the merge moved go back to it, and it is
+    in the state it was in before. Requests that joined the survivor since stay there.
+    """
+    SplitCase: _grpc.UnaryUnaryMultiCallable[_correlate_service_pb2.SplitCaseRequest, _correlate_service_pb2.SplitCaseResponse]
+    """Moves requests out of a case into a new case. Repeating a split that is in place
+    returns the case it made.
+    """
+    CloseCase: _grpc.UnaryUnaryMultiCallable[_correlate_service_pb2.CloseCaseRequest, _correlate_service_pb2.CloseCaseResponse]
+    """Closes a case (a CRM reports what it closed). A closed case attracts duplicates only
+    during the reopen window; a request sent after the close that joins it reopens it.
+    """
+    ReopenCase: _grpc.UnaryUnaryMultiCallable[_correlate_service_pb2.ReopenCaseRequest, _correlate_service_pb2.ReopenCaseResponse]
+    """Reopens a closed case."""
 
 @_typing.type_check_only
 class CorrelateServiceAsyncStub(CorrelateServiceStub):
@@ -54,7 +76,29 @@ class CorrelateServiceAsyncStub(CorrelateServiceStub):
     the same request correlated twice gets the first decision back.
     """
     GetCase: _aio.UnaryUnaryMultiCallable[_correlate_service_pb2.GetCaseRequest, _correlate_service_pb2.GetCaseResponse]  # type: ignore[assignment]
-    """Gets a case with its requests."""
+    """Gets a case with its requests in time order (its timeline across channels). The id
+    of a case merged into another resolves to the surviving case.
+    """
+    MergeCases: _aio.UnaryUnaryMultiCallable[_correlate_service_pb2.MergeCasesRequest, _correlate_service_pb2.MergeCasesResponse]  # type: ignore[assignment]
+    """Merges a case into another: its requests move to the surviving case, which keeps
+    its state (and takes the merged case's party if it had none), and the merged case's
+    id keeps resolving to it. Cases of two different parties are not merged. Repeating a
+    merge that is in place returns the survivor.
+    """
+    UnmergeCase: _aio.UnaryUnaryMultiCallable[_correlate_service_pb2.UnmergeCaseRequest, _correlate_service_pb2.UnmergeCaseResponse]  # type: ignore[assignment]
+    """Undoes the merge of a case: the requests the merge moved go back to it, and it is
+    in the state it was in before. Requests that joined the survivor since stay there.
+    """
+    SplitCase: _aio.UnaryUnaryMultiCallable[_correlate_service_pb2.SplitCaseRequest, _correlate_service_pb2.SplitCaseResponse]  # type: ignore[assignment]
+    """Moves requests out of a case into a new case. Repeating a split that is in place
+    returns the case it made.
+    """
+    CloseCase: _aio.UnaryUnaryMultiCallable[_correlate_service_pb2.CloseCaseRequest, _correlate_service_pb2.CloseCaseResponse]  # type: ignore[assignment]
+    """Closes a case (a CRM reports what it closed). A closed case attracts duplicates only
+    during the reopen window; a request sent after the close that joins it reopens it.
+    """
+    ReopenCase: _aio.UnaryUnaryMultiCallable[_correlate_service_pb2.ReopenCaseRequest, _correlate_service_pb2.ReopenCaseResponse]  # type: ignore[assignment]
+    """Reopens a closed case."""
 
 class CorrelateServiceServicer(metaclass=_abc_1.ABCMeta):
     """CorrelateService keeps the ledger of qualified requests and cases and decides, for
@@ -77,6 +121,58 @@ class CorrelateServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _correlate_service_pb2.GetCaseRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_correlate_service_pb2.GetCaseResponse, _abc.Awaitable[_correlate_service_pb2.GetCaseResponse]]:
-        """Gets a case with its requests."""
+        """Gets a case with its requests in time order (its timeline across channels). The id
+        of a case merged into another resolves to the surviving case.
+        """
+
+    @_abc_1.abstractmethod
+    def MergeCases(
+        self,
+        request: _correlate_service_pb2.MergeCasesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_correlate_service_pb2.MergeCasesResponse, _abc.Awaitable[_correlate_service_pb2.MergeCasesResponse]]:
+        """Merges a case into another: its requests move to the surviving case, which keeps
+        its state (and takes the merged case's party if it had none), and the merged case's
+        id keeps resolving to it. Cases of two different parties are not merged. Repeating a
+        merge that is in place returns the survivor.
+        """
+
+    @_abc_1.abstractmethod
+    def UnmergeCase(
+        self,
+        request: _correlate_service_pb2.UnmergeCaseRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_correlate_service_pb2.UnmergeCaseResponse, _abc.Awaitable[_correlate_service_pb2.UnmergeCaseResponse]]:
+        """Undoes the merge of a case: the requests the merge moved go back to it, and it is
+        in the state it was in before. Requests that joined the survivor since stay there.
+        """
+
+    @_abc_1.abstractmethod
+    def SplitCase(
+        self,
+        request: _correlate_service_pb2.SplitCaseRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_correlate_service_pb2.SplitCaseResponse, _abc.Awaitable[_correlate_service_pb2.SplitCaseResponse]]:
+        """Moves requests out of a case into a new case. Repeating a split that is in place
+        returns the case it made.
+        """
+
+    @_abc_1.abstractmethod
+    def CloseCase(
+        self,
+        request: _correlate_service_pb2.CloseCaseRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_correlate_service_pb2.CloseCaseResponse, _abc.Awaitable[_correlate_service_pb2.CloseCaseResponse]]:
+        """Closes a case (a CRM reports what it closed). A closed case attracts duplicates only
+        during the reopen window; a request sent after the close that joins it reopens it.
+        """
+
+    @_abc_1.abstractmethod
+    def ReopenCase(
+        self,
+        request: _correlate_service_pb2.ReopenCaseRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_correlate_service_pb2.ReopenCaseResponse, _abc.Awaitable[_correlate_service_pb2.ReopenCaseResponse]]:
+        """Reopens a closed case."""
 
 def add_CorrelateServiceServicer_to_server(servicer: CorrelateServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -1,4 +1,4 @@
-"""Duplicate, related or new: eligibility, scores, thresholds and explanations."""
+"""Duplicate, related or new: eligibility, signals, scores, thresholds and explanations."""
 
 from __future__ import annotations
 
@@ -13,11 +13,14 @@ from correlate_svc.decision import (
     Thresholds,
     Weights,
     decide,
+    probability,
     score,
+    score_candidates,
 )
 
 MONDAY = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 WINDOW = timedelta(days=60)
+DAY = timedelta(days=1)
 TERMINATION = "Je demande la résiliation de mon contrat habitation au 31 mars."
 UNRELATED = "Le compteur de gaz affiche un relevé erroné depuis janvier."
 
@@ -44,26 +47,28 @@ def _decide(new: RequestFacts, *candidates: RequestFacts) -> tuple[Decision, str
     return outcome.decision, matched, outcome.explanation
 
 
-def test_weights_sum_to_one() -> None:
-    weights = Weights()
-
-    total = weights.content + weights.shared_reference + weights.same_category + weights.time
-
-    assert total == pytest.approx(1.0)
-
-
-def test_the_same_demand_scores_every_signal() -> None:
-    new = _facts(references=frozenset({"CTR20240871"}))
-    candidate = _facts("old", references=frozenset({"CTR20240871"}))
-
-    scored = score(new, candidate, Weights(), WINDOW)
+def test_the_same_demand_by_another_channel_scores_high() -> None:
+    scored = score(_facts(), _facts("old", channel="mail"), Weights(), WINDOW)
 
     assert scored.content == pytest.approx(1.0)
-    assert scored.shared == ("CTR20240871",)
     assert scored.same_category
-    assert scored.days_apart == 0.0
-    assert scored.score == pytest.approx(1.0)
+    assert scored.signals.other_channel
+    assert scored.signals.closeness == 1.0
+    assert scored.score > 0.95
     assert scored.eligible
+
+
+def test_scores_are_probabilities() -> None:
+    low = score(
+        _facts(),
+        _facts(
+            "old", text=UNRELATED, subject="Compteur", category="meter", sent_time=MONDAY - WINDOW
+        ),
+        Weights(),
+        WINDOW,
+    )
+
+    assert 0.0 < low.score < 0.01
 
 
 def test_shared_references_then_attachments_are_listed() -> None:
@@ -80,40 +85,61 @@ def test_shared_references_then_attachments_are_listed() -> None:
     assert scored.shared == ("CTR1", "SIN2", f"attachment {digest[:12]}")
 
 
-def test_a_shared_reference_counts_once_however_many() -> None:
-    one = score(
-        _facts(references=frozenset({"A1"})),
-        _facts("old", text=UNRELATED, references=frozenset({"A1"})),
-        Weights(),
-        WINDOW,
-    )
-    two = score(
-        _facts(references=frozenset({"A1", "B2"})),
-        _facts("old", text=UNRELATED, references=frozenset({"A1", "B2"})),
-        Weights(),
-        WINDOW,
-    )
+def test_facts_agree_only_when_no_other_candidate_shares_them() -> None:
+    new = _facts(text="Facture de 123,45 € du 15 mars", references=frozenset({"CTR1", "FAC9"}))
+    invoice = _facts("a", text="facture 123.45 EUR", references=frozenset({"CTR1", "FAC9"}))
+    other = _facts("b", text="facture", references=frozenset({"CTR1"}))
 
-    assert one.score == pytest.approx(two.score)
+    scored = {
+        s.candidate.request_id: s
+        for s in score_candidates(new, [invoice, other], Weights(), WINDOW)
+    }
+
+    assert scored["a"].signals.agreeing == ("amount:123.45", "ref:FAC9")
+    assert scored["b"].signals.agreeing == ()
+    assert scored["a"].score > scored["b"].score
 
 
-def test_empty_categories_are_not_the_same_category() -> None:
-    scored = score(_facts(category=""), _facts("old", category=""), Weights(), WINDOW)
+def test_facts_of_one_kind_with_nothing_in_common_conflict() -> None:
+    new = _facts(text="Facture du 15 mars, 80 €", references=frozenset({"FAC1", "CTR1"}))
+    same = _facts("same", text="Facture du 15/03 de 80,00 €", references=frozenset({"FAC1"}))
+    other = _facts("other", text="Facture du 2 avril, 95 €", references=frozenset({"FAC2", "CTR1"}))
 
-    assert not scored.same_category
+    agreeing = score(new, same, Weights(), WINDOW)
+    conflicting = score(new, other, Weights(), WINDOW)
+
+    assert agreeing.signals.conflicting == ()
+    assert conflicting.signals.conflicting == ("amount", "date", "ref:FAC")
+    assert conflicting.score < agreeing.score
+
+
+def test_different_attachments_are_no_conflict() -> None:
+    new = _facts(attachment_sha256s=frozenset({"a" * 64}))
+    candidate = _facts("old", attachment_sha256s=frozenset({"b" * 64}))
+
+    assert score(new, candidate, Weights(), WINDOW).signals.conflicting == ()
+
+
+def test_categories_agree_differ_or_say_nothing() -> None:
+    same = score(_facts(), _facts("old"), Weights(), WINDOW).signals
+    other = score(_facts(), _facts("old", category="meter"), Weights(), WINDOW).signals
+    abstained = score(_facts(category=""), _facts("old"), Weights(), WINDOW).signals
+
+    assert (same.same_category, same.other_category) == (True, False)
+    assert (other.same_category, other.other_category) == (False, True)
+    assert (abstained.same_category, abstained.other_category) == (False, False)
 
 
 @pytest.mark.parametrize(
     ("days", "closeness"), [(0, 1.0), (15, 0.75), (30, 0.5), (60, 0.0), (90, 0.0)]
 )
 def test_time_closeness_falls_over_the_window(days: int, closeness: float) -> None:
-    weights = Weights(content=0.0, shared_reference=0.0, same_category=0.0, time=1.0)
     candidate = _facts("old", sent_time=MONDAY - timedelta(days=days))
 
-    scored = score(_facts(), candidate, weights, WINDOW)
+    scored = score(_facts(), candidate, Weights(), WINDOW)
 
     assert scored.days_apart == pytest.approx(days)
-    assert scored.score == pytest.approx(closeness)
+    assert scored.signals.closeness == pytest.approx(closeness)
 
 
 def test_time_closeness_is_symmetric() -> None:
@@ -123,6 +149,24 @@ def test_time_closeness_is_symmetric() -> None:
     later = score(_facts(), _facts("old", sent_time=MONDAY + timedelta(days=3)), Weights(), WINDOW)
 
     assert earlier.score == pytest.approx(later.score)
+
+
+def test_each_signal_moves_the_score_its_weights_way() -> None:
+    base = score(_facts(), _facts("old", text=UNRELATED), Weights(), WINDOW).signals
+    weights = Weights()
+
+    for name, direction in [
+        ("content", 1),
+        ("agreeing", 1),
+        ("conflicting", -1),
+        ("other_category", -1),
+        ("other_channel", 1),
+    ]:
+        value: object = (
+            0.9 if name == "content" else ("x",) if name in ("agreeing", "conflicting") else True
+        )
+        moved = probability(replace(base, **{name: value}), weights)
+        assert (moved - probability(base, weights)) * direction > 0, name
 
 
 @pytest.mark.parametrize(
@@ -163,7 +207,44 @@ def test_a_resent_demand_of_the_same_party_is_a_duplicate() -> None:
     decision, matched, explanation = _decide(new, candidate)
 
     assert (decision, matched) == (Decision.DUPLICATE, "old")
-    assert explanation.startswith("duplicate of old (case case-old)")
+    assert explanation.startswith("duplicate of old (case case-old), score 1.00: ")
+    assert "content similarity 1.00" in explanation
+    assert "its phone of 2026-03-02, 2 days apart" in explanation
+
+
+def test_another_demand_of_the_same_party_weeks_apart_is_new() -> None:
+    candidate = _facts(
+        "old",
+        text=UNRELATED,
+        subject="Compteur",
+        category="meter",
+        sent_time=MONDAY - 3 * timedelta(weeks=1),
+    )
+
+    decision, matched, explanation = _decide(_facts(), candidate)
+
+    assert (decision, matched) == (Decision.NEW, "")
+    assert explanation.startswith("new case: closest open request old scored 0.0")
+
+
+def test_a_middling_candidate_is_related() -> None:
+    # The same matter in other words, a month earlier: related, not the same demand.
+    candidate = _facts(
+        "old", subject="", text="Résiliation de mon contrat", sent_time=MONDAY - 30 * DAY
+    )
+
+    outcome = decide(_facts(), [candidate], Weights(), Thresholds())
+
+    assert Thresholds().related <= outcome.score < Thresholds().duplicate
+    assert outcome.decision is Decision.RELATED
+    assert outcome.explanation.startswith("related to old (case case-old)")
+
+
+def test_the_best_candidate_wins() -> None:
+    near = _facts("near", channel="mail")
+    far = _facts("far", channel="mail", sent_time=MONDAY - timedelta(days=40))
+
+    assert _decide(_facts(), far, near)[1] == "near"
 
 
 def test_another_customers_reference_never_makes_a_duplicate() -> None:
@@ -179,7 +260,7 @@ def test_another_customers_reference_never_makes_a_duplicate() -> None:
 
 def test_an_unknown_sender_quoting_a_reference_joins_its_case() -> None:
     references = frozenset({"CTR20240871"})
-    new = _facts(party_id="", references=references)
+    new = _facts(party_id="", references=references, channel="sms")
     candidate = _facts("old", references=references)
 
     decision, matched, _ = _decide(new, candidate)
@@ -200,150 +281,7 @@ def test_no_candidates_opens_a_case() -> None:
     assert (outcome.decision, outcome.matched, outcome.score) == (Decision.NEW, None, 0.0)
 
 
-def test_the_request_itself_is_not_its_own_candidate() -> None:
-    decision, _, _ = _decide(_facts(), _facts())
-
-    assert decision is Decision.NEW
-
-
-def test_contradicting_categories_make_related_not_duplicate() -> None:
-    references = frozenset({"CTR20240871"})
-    new = _facts(category="complaint", references=references)
-    candidate = _facts("old", category="termination", references=references)
-
-    outcome = decide(new, [candidate], Weights(), Thresholds())
-
-    assert outcome.score >= Thresholds().duplicate
-    assert outcome.decision is Decision.RELATED
-    assert outcome.explanation.startswith("related to old")
-
-
-@pytest.mark.parametrize(("new_category", "old_category"), [("", "termination"), ("complaint", "")])
-def test_a_missing_category_contradicts_nothing(new_category: str, old_category: str) -> None:
-    references = frozenset({"CTR20240871"})
-    new = _facts(category=new_category, references=references)
-    candidate = _facts("old", category=old_category, references=references)
-
-    assert _decide(new, candidate)[0] is Decision.DUPLICATE
-
-
-def test_the_same_matter_in_other_words_is_related() -> None:
-    new = _facts(
-        subject="Remboursement",
-        text="Suite à la résiliation de mon contrat, le remboursement n'est pas arrivé.",
-    )
-    candidate = _facts("old", sent_time=MONDAY - timedelta(days=20))
-
-    outcome = decide(new, [candidate], Weights(), Thresholds())
-
-    assert Thresholds().related <= outcome.score < Thresholds().duplicate
-    assert outcome.decision is Decision.RELATED
-
-
-def test_a_shared_reference_alone_makes_related() -> None:
-    references = frozenset({"SIN202600042"})
-    new = _facts(text=UNRELATED, subject="", category="claim", references=references)
-    candidate = _facts(
-        "old", category="billing", references=references, sent_time=MONDAY - timedelta(days=59)
-    )
-
-    outcome = decide(new, [candidate], Weights(), Thresholds())
-
-    assert outcome.score < Thresholds().related
-    assert outcome.decision is Decision.RELATED
-    assert "shared SIN202600042" in outcome.explanation
-
-
-def test_an_unrelated_request_of_the_same_party_opens_a_case() -> None:
-    new = _facts(text=UNRELATED, subject="Compteur", category="metering")
-    candidate = _facts("old", sent_time=MONDAY - timedelta(days=40))
-
-    outcome = decide(new, [candidate], Weights(), Thresholds())
+def test_the_request_itself_is_never_its_own_candidate() -> None:
+    outcome = decide(_facts(), [_facts()], Weights(), Thresholds())
 
     assert outcome.decision is Decision.NEW
-    assert outcome.matched is None
-    assert outcome.explanation == (
-        f"new case: closest open request old scored {outcome.score:.2f}, below 0.35"
-    )
-
-
-def test_thresholds_are_the_callers() -> None:
-    new = _facts(text=UNRELATED, subject="Compteur", category="metering")
-    candidate = _facts("old", sent_time=MONDAY - timedelta(days=40))
-
-    outcome = decide(new, [candidate], Weights(), Thresholds(duplicate=0.9, related=0.01))
-
-    assert outcome.decision is Decision.RELATED
-
-
-def test_the_best_eligible_candidate_is_chosen() -> None:
-    closer = _facts("b-close", sent_time=MONDAY - timedelta(days=1))
-    older = _facts("a-old", sent_time=MONDAY - timedelta(days=30))
-    stranger = _facts("c-stranger", party_id="marie")
-
-    assert _decide(_facts(), older, stranger, closer)[:2] == (Decision.DUPLICATE, "b-close")
-
-
-def test_equal_scores_are_broken_by_request_id() -> None:
-    assert _decide(_facts(), _facts("r-2"), _facts("r-1"))[1] == "r-1"
-
-
-def _contradicting_and_agreeing() -> tuple[RequestFacts, RequestFacts, RequestFacts]:
-    """A new request, a close candidate of another category, a looser one of the same."""
-    references = frozenset({"CTR20240871"})
-    new = _facts(references=references)
-    contradicting = _facts("a-other-category", category="complaint", references=references)
-    agreeing = _facts(
-        "b-duplicate",
-        subject="Contrat",
-        text="Contrat habitation : merci d'arrêter les prélèvements.",
-        references=references,
-    )
-    return new, contradicting, agreeing
-
-
-def test_a_candidate_of_another_category_can_outscore_a_duplicate() -> None:
-    new, contradicting, agreeing = _contradicting_and_agreeing()
-    window = Thresholds().window
-
-    higher = score(new, contradicting, Weights(), window).score
-    lower = score(new, agreeing, Weights(), window).score
-
-    assert higher > lower >= Thresholds().duplicate
-
-
-def test_a_duplicate_is_found_behind_a_candidate_of_another_category() -> None:
-    new, contradicting, agreeing = _contradicting_and_agreeing()
-
-    outcome = decide(new, [contradicting, agreeing], Weights(), Thresholds())
-
-    assert (outcome.decision, outcome.matched) == (Decision.DUPLICATE, agreeing)
-
-
-def test_the_explanation_names_every_signal() -> None:
-    digest = "ef" * 32
-    new = _facts(
-        references=frozenset({"CTR20240871"}),
-        attachment_sha256s=frozenset({digest}),
-        sent_time=MONDAY + timedelta(days=3),
-    )
-    candidate = _facts(
-        "old",
-        channel="mail",
-        references=frozenset({"CTR20240871"}),
-        attachment_sha256s=frozenset({digest}),
-    )
-
-    outcome = decide(new, [candidate], Weights(), Thresholds())
-
-    assert outcome.explanation == (
-        f"duplicate of old (case case-old), score {outcome.score:.2f}: content similarity 1.00; "
-        f"shared CTR20240871, attachment {digest[:12]}; same category termination; "
-        "its mail of 2026-03-02, 3 days apart"
-    )
-
-
-def test_the_explanation_of_a_candidate_without_channel() -> None:
-    outcome = decide(_facts(), [_facts("old", channel="")], Weights(), Thresholds())
-
-    assert "its request of 2026-03-02, 0 days apart" in outcome.explanation
