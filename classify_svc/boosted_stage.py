@@ -1,8 +1,10 @@
 """The gradient-boosted stage: LightGBM multiclass softmax over a few dense features per request.
 
-Its inputs are the linear stage's category scores plus metadata features, never the hashed text
-columns themselves (LightGBM over 2^18 sparse columns takes minutes to set up and seconds per
-round). The softmax it learns from out-of-fold scores is the classifier's probability.
+Its inputs are the linear stage's category scores (from the n-grams and from the sentence
+embeddings) plus metadata features, never the hashed text columns themselves (LightGBM over 2^18
+sparse columns takes minutes to set up and seconds per round). The softmax it learns from
+out-of-fold scores, temperature-scaled (``classify_svc.calibration``), is the classifier's
+probability.
 """
 
 from __future__ import annotations

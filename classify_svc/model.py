@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import enum
+import functools
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -12,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from classify_svc.abstention import choose_abstention_threshold
+from classify_svc.calibration import fit_temperature, softmax
 from classify_svc.evaluation import Metrics, measure
 from classify_svc.examples import (
     Example,
@@ -20,9 +24,12 @@ from classify_svc.examples import (
     training_categories,
 )
 from classify_svc.folds import Fold, stratified_folds
+from classify_svc.novelty import NoveltyGate
 from classify_svc.pipeline import StackedPipeline, fit_pipeline
+from classify_svc.sentence_embeddings import SentenceEmbedder
 
 MAX_EVALUATION_FOLDS = 5
+HOLDOUT_PARTS = 5
 TOP_CATEGORY_COUNT = 3
 
 
@@ -30,14 +37,16 @@ TOP_CATEGORY_COUNT = 3
 class Prediction:
     """The category of one request, its probability, and the runners-up.
 
-    ``abstained`` is true when the probability is below the model's threshold or the request
-    has no text: the category is then only a hint, and the request goes to triage. ``top`` holds
-    up to ``TOP_CATEGORY_COUNT`` (category, probability) pairs, most probable first.
+    ``abstained`` is true when the probability is below the model's threshold, the request is
+    ``novel`` (unlike every training example, see ``classify_svc.novelty``) or has no text: the
+    category is then only a hint, and the request goes to triage. ``top`` holds up to
+    ``TOP_CATEGORY_COUNT`` (category, probability) pairs, most probable first.
     """
 
     category: str
     probability: float
     abstained: bool
+    novel: bool
     top: tuple[tuple[str, float], ...]
 
 
@@ -58,35 +67,56 @@ class TrainedModel:
     data_sha256: str
     feature_config: dict[str, Any]
     pipeline: StackedPipeline
+    novelty: NoveltyGate
 
     def predict(self, example: Example) -> Prediction:
-        """Classify one request; synchronous and CPU-bound (one thread), a few milliseconds."""
-        probabilities = self.pipeline.probabilities([example])[0]
+        """Classify one request; synchronous and CPU-bound (one thread): tens of milliseconds for
+        a short message, mostly its sentence embedding."""
+        embeddings = self.pipeline.embedder.embed([example.content])
+        probabilities = self.pipeline.probabilities([example], embeddings)[0]
+        novel = bool(self.novelty.is_novel(embeddings)[0])
         ranked = np.argsort(-probabilities, kind="stable")[:TOP_CATEGORY_COUNT]
         top = tuple((self.categories[i], float(probabilities[i])) for i in ranked)
         category, probability = top[0]
-        abstained = probability < self.abstention_threshold or not example.has_content
-        return Prediction(category, probability, abstained, top)
+        abstained = probability < self.abstention_threshold or novel or not example.has_content
+        return Prediction(category, probability, abstained, novel, top)
+
+
+class Evaluation(enum.Enum):
+    """How a model is evaluated when no test set is given.
+
+    ``CROSS_VALIDATION`` fits one model per fold besides the final one (up to
+    ``MAX_EVALUATION_FOLDS``), ``HOLDOUT`` a single one on a stratified
+    ``1 / HOLDOUT_PARTS`` of the examples held out: about three times less work, for large sets
+    where one part in five holds enough examples of every category.
+    """
+
+    CROSS_VALIDATION = "cross_validation"
+    HOLDOUT = "holdout"
 
 
 def train(
     examples: Sequence[Example],
     *,
     test_examples: Sequence[Example] | None = None,
+    evaluation: Evaluation = Evaluation.CROSS_VALIDATION,
     num_threads: int = 1,
     seed: int = 0,
 ) -> TrainedModel:
     """Train a classifier on ``examples``, evaluate it, and choose its abstention threshold.
 
-    Evaluation is on ``test_examples`` when given, otherwise by stratified cross-validation on
-    ``examples`` (up to ``MAX_EVALUATION_FOLDS`` folds, fewer when the smallest category is
-    smaller); the threshold is chosen on the evaluation predictions (see
-    ``choose_abstention_threshold``). The returned model is fitted on all of ``examples``.
-    ``num_threads`` bounds the threads used: cross-validation folds are fitted in parallel, and
-    within a fit the booster and the final linear refit; the result does not depend on it, and
-    is reproducible from ``seed`` (the creation time, hence the version, aside).
+    Evaluation is on ``test_examples`` when given, otherwise as ``evaluation`` says, with
+    stratified folds. The evaluation predictions calibrate the model (its softmax temperature,
+    see ``classify_svc.calibration``), then choose its abstention threshold (see
+    ``choose_abstention_threshold``); its novelty gate learns from every example's embedding
+    and is left out of the evaluation. The returned model is fitted on all of ``examples``.
+    ``num_threads`` bounds the threads used: sentence embeddings are computed in parallel
+    batches, and the evaluation fits run in parallel with the final one; the result does not
+    depend on it, and is reproducible from ``seed`` (the creation time, hence the version,
+    aside).
     Raises ``InvalidExamplesError`` for unusable examples (fewer than 2 categories, a category
-    with a single example, an unlabelled or empty example, a test category unknown to training).
+    with a single example, an unlabelled or empty example, a test category unknown to training)
+    and ``EmbeddingModelError`` when the sentence-embedding model is not installed.
     """
     if num_threads < 1:
         raise ValueError(f"num_threads must be at least 1, got {num_threads}")
@@ -94,23 +124,50 @@ def train(
     labels = _label_indices(examples, categories)
     if test_examples is not None:
         check_test_examples(test_examples, categories)
-    pipeline = fit_pipeline(examples, labels, len(categories), num_threads=num_threads, seed=seed)
+    embedder = SentenceEmbedder.installed()
+    embeddings = embedder.embed([example.content for example in examples], num_threads=num_threads)
+    fit = functools.partial(
+        fit_pipeline, category_count=len(categories), embedder=embedder, seed=seed
+    )
     if test_examples is not None:
+        pipeline = fit(examples, embeddings, labels, num_threads=num_threads)
         truth = _label_indices(test_examples, categories)
-        probabilities = pipeline.probabilities(test_examples)
-        method = "holdout"
-    else:
-        truth = labels
-        probabilities, fold_count = _cross_validated_probabilities(
-            examples, labels, len(categories), num_threads=num_threads, seed=seed
+        test_embeddings = embedder.embed(
+            [example.content for example in test_examples], num_threads=num_threads
         )
-        method = f"stratified_{fold_count}_fold_cross_validation"
+        scores = pipeline.scores(test_examples, test_embeddings)
+        method = "test_set"
+    else:
+        folds, method = _evaluation_folds(labels, evaluation, seed)
+
+        def fit_part(positions: NDArray[np.intp]) -> StackedPipeline:
+            part = [examples[i] for i in positions]
+            return fit(part, embeddings[positions], labels[positions], num_threads=1)
+
+        # The evaluation fits and the final one run side by side, one thread each: the booster
+        # is single-threaded (see BOOSTER_THREADS).
+        with ThreadPoolExecutor(max_workers=num_threads) as pool:
+            final = pool.submit(fit_part, np.arange(labels.size))
+            fold_pipelines = list(pool.map(fit_part, (training for training, _ in folds)))
+            pipeline = final.result()
+        held_out = np.concatenate([positions for _, positions in folds])
+        truth = labels[held_out]
+        scores = np.vstack(
+            [
+                fold_pipeline.scores([examples[i] for i in positions], embeddings[positions])
+                for fold_pipeline, (_, positions) in zip(fold_pipelines, folds, strict=True)
+            ]
+        )
+    temperature = fit_temperature(scores, truth)
+    pipeline = dataclasses.replace(pipeline, temperature=temperature)
+    probabilities = softmax(scores, temperature)
     threshold = choose_abstention_threshold(
         probabilities.max(axis=1), probabilities.argmax(axis=1) == truth
     )
     metrics = measure(
         truth, probabilities, categories, method=method, abstention_threshold=threshold
     )
+    novelty = NoveltyGate.fit(embeddings, seed=seed)
     created = datetime.now(UTC)
     data_sha256 = examples_sha256(examples)
     return TrainedModel(
@@ -121,42 +178,28 @@ def train(
         created=created,
         abstention_threshold=threshold,
         data_sha256=data_sha256,
-        feature_config=pipeline.config,
+        feature_config={
+            **pipeline.config,
+            "temperature": temperature,
+            "novelty": novelty.config(),
+        },
         pipeline=pipeline,
+        novelty=novelty,
     )
 
 
-def _cross_validated_probabilities(
-    examples: Sequence[Example],
-    labels: NDArray[np.intp],
-    category_count: int,
-    *,
-    num_threads: int,
-    seed: int,
-) -> tuple[NDArray[np.float64], int]:
-    # Folds never exceed the smallest category, so every category is in every training part.
-    fold_count = int(min(MAX_EVALUATION_FOLDS, np.bincount(labels).min()))
+def _evaluation_folds(
+    labels: NDArray[np.intp], evaluation: Evaluation, seed: int
+) -> tuple[list[Fold], str]:
+    if evaluation is Evaluation.HOLDOUT:
+        # Every category has two examples or more, so the held-out part never takes them all.
+        holdout = stratified_folds(labels, HOLDOUT_PARTS, seed)[0]
+        return [holdout], f"stratified_{100 // HOLDOUT_PARTS}_percent_holdout"
+    # Dealt round-robin per category, a category of two examples or more always keeps one in
+    # the training part of every fold.
+    fold_count = min(MAX_EVALUATION_FOLDS, labels.size)
     folds = stratified_folds(labels, fold_count, seed)
-
-    def held_out_probabilities(fold: Fold) -> NDArray[np.float64]:
-        training, held_out = fold
-        pipeline = fit_pipeline(
-            [examples[i] for i in training],
-            labels[training],
-            category_count,
-            num_threads=1,
-            seed=seed,
-        )
-        return pipeline.probabilities([examples[i] for i in held_out])
-
-    # Whole folds in parallel: the booster stage is single-threaded (see BOOSTER_THREADS).
-    probabilities = np.empty((labels.size, category_count), dtype=np.float64)
-    with ThreadPoolExecutor(max_workers=num_threads) as pool:
-        for (_, held_out), fold_probabilities in zip(
-            folds, pool.map(held_out_probabilities, folds), strict=True
-        ):
-            probabilities[held_out] = fold_probabilities
-    return probabilities, fold_count
+    return folds, f"stratified_{fold_count}_fold_cross_validation"
 
 
 def _label_indices(examples: Sequence[Example], categories: Sequence[str]) -> NDArray[np.intp]:

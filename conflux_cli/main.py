@@ -22,6 +22,7 @@ from chassis.vocabulary import CHANNEL_NAMES, Channel, channel_proto
 from chassis.workers import pin_native_threads
 from classify_svc.example_files import ExampleFileError, read_examples
 from classify_svc.examples import Example
+from classify_svc.training_report import render_report
 from conflux.classify.v1 import classify_service_pb2, classify_service_pb2_grpc
 from conflux.identity.v1 import identity_service_pb2, identity_service_pb2_grpc
 from conflux_cli.connection import ServerUnreachableError, connect, default_address
@@ -41,6 +42,11 @@ from identity_svc.referential_file import ReferentialFileError, read_parties
 EXIT_PARTIAL = 1
 EXIT_USAGE = 2
 EXIT_UNREACHABLE = 3
+EVALUATION_METHODS = {
+    "auto": classify_service_pb2.EVALUATION_METHOD_UNSPECIFIED,
+    "cross-validation": classify_service_pb2.EVALUATION_METHOD_CROSS_VALIDATION,
+    "holdout": classify_service_pb2.EVALUATION_METHOD_HOLDOUT,
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -87,9 +93,37 @@ def build_parser() -> argparse.ArgumentParser:
 
     model = commands.add_parser("model", help="classification models")
     model_commands = model.add_subparsers(dest="model_command", required=True)
-    train = model_commands.add_parser("train", help="train a model from labelled CSV or JSONL")
+    train = model_commands.add_parser(
+        "train",
+        help="add the labelled examples of a CSV or JSONL file, then train on every example the "
+        "service keeps",
+    )
     train.add_argument("file", type=Path)
-    _add_address(train)
+    retrain = model_commands.add_parser(
+        "retrain",
+        help="train on the examples the service keeps (imports and agents' feedback)",
+    )
+    for training in (train, retrain):
+        training.add_argument(
+            "--evaluation",
+            choices=sorted(EVALUATION_METHODS),
+            default="auto",
+            help="cross-validation, a stratified 20%% holdout (faster on large sets), or auto: "
+            "holdout from $CONFLUX_CLASSIFY_HOLDOUT_MIN_EXAMPLES examples (default auto)",
+        )
+        training.add_argument(
+            "--report",
+            action="store_true",
+            help="print the evaluation report (per category, confusion matrix) instead of JSON",
+        )
+        _add_address(training)
+    model_list = model_commands.add_parser("list", help="list the model versions, newest first")
+    _add_address(model_list)
+    promote = model_commands.add_parser(
+        "promote", help="put a model version in service (an older one rolls back)"
+    )
+    promote.add_argument("version")
+    _add_address(promote)
 
     demo = commands.add_parser(
         "demo", help="serve the suite, load the samples, process the sample inbox, report"
@@ -141,8 +175,17 @@ async def _run(arguments: argparse.Namespace) -> int:
         )
     if arguments.command == "parties":
         return await import_parties(arguments.address, arguments.file)
+    if arguments.command == "model" and arguments.model_command == "list":
+        return await list_models(arguments.address)
+    if arguments.command == "model" and arguments.model_command == "promote":
+        return await promote_model(arguments.address, arguments.version)
     if arguments.command == "model":
-        return await train_model(arguments.address, arguments.file)
+        return await train_model(
+            arguments.address,
+            arguments.file if arguments.model_command == "train" else None,
+            evaluation=arguments.evaluation,
+            report=arguments.report,
+        )
     from conflux_cli.demo import run_demo  # noqa: PLC0415 - keeps the other commands light
 
     return await run_demo(arguments.samples)
@@ -251,52 +294,108 @@ async def import_parties(address: str, path: Path) -> int:
     return EXIT_PARTIAL if report.rejections else 0
 
 
-async def send_examples(address: str, path: Path) -> classify_service_pb2.Model:
-    """Streams the labelled examples of ``path`` to the classify service; returns the new model.
+async def send_examples(
+    address: str, path: Path | None, evaluation: str = "auto"
+) -> classify_service_pb2.Model:
+    """Streams the labelled examples of ``path`` (none without a path) to the classify service,
+    which trains on every example it keeps; returns the new model with its report.
 
     Raises ``ExampleFileError`` for a bad file, ``grpc.aio.AioRpcError`` when the service refuses.
     """
-    examples = read_examples(path)
+    examples = read_examples(path) if path is not None else []
+    options = classify_service_pb2.TrainingOptions(evaluation_method=EVALUATION_METHODS[evaluation])
     channel = await connect(address)
     try:
         stub = classify_service_pb2_grpc.ClassifyServiceStub(channel)
-        response = await stub.TrainModel(_training_messages(examples), timeout=3600)
+        response = await stub.TrainModel(_training_messages(options, examples), timeout=3600)
     finally:
         await channel.close()
     model: classify_service_pb2.Model = response.model
     return model
 
 
-async def train_model(address: str, path: Path) -> int:
-    """``conflux model train``: prints the new model's version and metrics as JSON."""
+async def train_model(
+    address: str, path: Path | None, *, evaluation: str = "auto", report: bool = False
+) -> int:
+    """``conflux model train`` (``retrain`` without a path): prints the new model's version and
+    metrics as JSON, or its evaluation report as text."""
     try:
-        model = await send_examples(address, path)
+        model = await send_examples(address, path, evaluation)
     except (ExampleFileError, OSError) as error:
         print(f"conflux: {error}", file=sys.stderr)
         return EXIT_USAGE
     except grpc.aio.AioRpcError as error:
         print(json.dumps({"error": error_dict(error)}, ensure_ascii=False))
         return EXIT_PARTIAL
-    print(
-        json.dumps(
-            {
-                "version": model.version,
-                "categories": list(model.categories),
-                "training_count": model.training_count,
-                "accuracy": round(model.metrics.accuracy, 4),
-                "macro_f1": round(model.metrics.macro_f1, 4),
-                "evaluation": model.metrics.evaluation_method,
-                "abstention_threshold": round(model.abstention_threshold, 4),
-            },
-            ensure_ascii=False,
-        )
-    )
+    if report:
+        print(render_report(model))
+        return 0
+    line = _model_line(model)
+    line["categories"] = list(model.categories)
+    line["abstention_rate"] = round(model.metrics.abstention_rate, 4)
+    line["accepted_accuracy"] = round(model.metrics.accepted_accuracy, 4)
+    print(json.dumps(line, ensure_ascii=False))
     return 0
 
 
+async def list_models(address: str) -> int:
+    """``conflux model list``: one JSON line per model version, newest first."""
+    channel = await connect(address)
+    try:
+        stub = classify_service_pb2_grpc.ClassifyServiceStub(channel)
+        token = ""
+        while True:
+            page = await stub.ListModels(
+                classify_service_pb2.ListModelsRequest(page_token=token), timeout=60
+            )
+            for model in page.models:
+                print(json.dumps(_model_line(model), ensure_ascii=False))
+            token = page.next_page_token
+            if not token:
+                return 0
+    except grpc.aio.AioRpcError as error:
+        print(json.dumps({"error": error_dict(error)}, ensure_ascii=False))
+        return EXIT_PARTIAL
+    finally:
+        await channel.close()
+
+
+async def promote_model(address: str, version: str) -> int:
+    """``conflux model promote``: puts ``version`` in service; prints it and the one it
+    replaced as JSON."""
+    channel = await connect(address)
+    try:
+        stub = classify_service_pb2_grpc.ClassifyServiceStub(channel)
+        response = await stub.PromoteModel(
+            classify_service_pb2.PromoteModelRequest(version=version), timeout=600
+        )
+    except grpc.aio.AioRpcError as error:
+        print(json.dumps({"error": error_dict(error)}, ensure_ascii=False))
+        return EXIT_PARTIAL
+    finally:
+        await channel.close()
+    line = {**_model_line(response.model), "previous_version": response.previous_version}
+    print(json.dumps(line, ensure_ascii=False))
+    return 0
+
+
+def _model_line(model: classify_service_pb2.Model) -> dict[str, Any]:
+    return {
+        "version": model.version,
+        "in_service": model.in_service,
+        "create_time": model.create_time.ToJsonString(),
+        "training_count": model.training_count,
+        "accuracy": round(model.metrics.accuracy, 4),
+        "macro_f1": round(model.metrics.macro_f1, 4),
+        "evaluation": model.metrics.evaluation_method,
+        "abstention_threshold": round(model.abstention_threshold, 4),
+    }
+
+
 async def _training_messages(
-    examples: Iterable[Example],
+    options: classify_service_pb2.TrainingOptions, examples: Iterable[Example]
 ) -> AsyncIterator[classify_service_pb2.TrainModelRequest]:
+    yield classify_service_pb2.TrainModelRequest(options=options)
     for example in examples:
         channel = Channel(example.channel) if example.channel in CHANNEL_NAMES else None
         yield classify_service_pb2.TrainModelRequest(

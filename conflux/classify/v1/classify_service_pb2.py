@@ -26,13 +26,17 @@ from conflux.type.v1 import channel_pb2 as conflux_dot_type_dot_v1_dot_channel__
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*conflux/classify/v1/classify_service.proto\x12\x13\x63onflux.classify.v1\x1a\x1d\x63onflux/type/v1/channel.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x89\x01\n\x08\x44ocument\x12\x0f\n\x07subject\x18\x01 \x01(\t\x12\x0c\n\x04text\x18\x02 \x01(\t\x12)\n\x07\x63hannel\x18\x03 \x01(\x0e\x32\x18.conflux.type.v1.Channel\x12\x1e\n\x16\x61ttachment_media_types\x18\x04 \x03(\t\x12\x13\n\x0bparty_known\x18\x05 \x01(\x08\"V\n\x0f\x43lassifyRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12/\n\x08\x64ocument\x18\x02 \x01(\x0b\x32\x1d.conflux.classify.v1.Document\"6\n\rCategoryScore\x12\x10\n\x08\x63\x61tegory\x18\x01 \x01(\t\x12\x13\n\x0bprobability\x18\x02 \x01(\x02\"\x9f\x01\n\x10\x43lassifyResponse\x12\x10\n\x08\x63\x61tegory\x18\x01 \x01(\t\x12\x13\n\x0bprobability\x18\x02 \x01(\x02\x12\x11\n\tabstained\x18\x03 \x01(\x08\x12\x15\n\rmodel_version\x18\x04 \x01(\t\x12:\n\x0etop_categories\x18\x05 \x03(\x0b\x32\".conflux.classify.v1.CategoryScore\"V\n\x11TrainModelRequest\x12/\n\x08\x64ocument\x18\x01 \x01(\x0b\x32\x1d.conflux.classify.v1.Document\x12\x10\n\x08\x63\x61tegory\x18\x02 \x01(\t\"g\n\x0cModelMetrics\x12\x10\n\x08\x61\x63\x63uracy\x18\x01 \x01(\x02\x12\x10\n\x08macro_f1\x18\x02 \x01(\x02\x12\x18\n\x10\x65valuation_count\x18\x03 \x01(\x03\x12\x19\n\x11\x65valuation_method\x18\x04 \x01(\t\"\xc7\x01\n\x05Model\x12\x0f\n\x07version\x18\x01 \x01(\t\x12\x12\n\ncategories\x18\x02 \x03(\t\x12\x16\n\x0etraining_count\x18\x03 \x01(\x03\x12\x32\n\x07metrics\x18\x04 \x01(\x0b\x32!.conflux.classify.v1.ModelMetrics\x12/\n\x0b\x63reate_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1c\n\x14\x61\x62stention_threshold\x18\x06 \x01(\x02\"?\n\x12TrainModelResponse\x12)\n\x05model\x18\x01 \x01(\x0b\x32\x1a.conflux.classify.v1.Model\"\x11\n\x0fGetModelRequest\"=\n\x10GetModelResponse\x12)\n\x05model\x18\x01 \x01(\x0b\x32\x1a.conflux.classify.v1.Model2\xa4\x02\n\x0f\x43lassifyService\x12W\n\x08\x43lassify\x12$.conflux.classify.v1.ClassifyRequest\x1a%.conflux.classify.v1.ClassifyResponse\x12_\n\nTrainModel\x12&.conflux.classify.v1.TrainModelRequest\x1a\'.conflux.classify.v1.TrainModelResponse(\x01\x12W\n\x08GetModel\x12$.conflux.classify.v1.GetModelRequest\x1a%.conflux.classify.v1.GetModelResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*conflux/classify/v1/classify_service.proto\x12\x13\x63onflux.classify.v1\x1a\x1d\x63onflux/type/v1/channel.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x89\x01\n\x08\x44ocument\x12\x0f\n\x07subject\x18\x01 \x01(\t\x12\x0c\n\x04text\x18\x02 \x01(\t\x12)\n\x07\x63hannel\x18\x03 \x01(\x0e\x32\x18.conflux.type.v1.Channel\x12\x1e\n\x16\x61ttachment_media_types\x18\x04 \x03(\t\x12\x13\n\x0bparty_known\x18\x05 \x01(\x08\"V\n\x0f\x43lassifyRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12/\n\x08\x64ocument\x18\x02 \x01(\x0b\x32\x1d.conflux.classify.v1.Document\"6\n\rCategoryScore\x12\x10\n\x08\x63\x61tegory\x18\x01 \x01(\t\x12\x13\n\x0bprobability\x18\x02 \x01(\x02\"\x9f\x01\n\x10\x43lassifyResponse\x12\x10\n\x08\x63\x61tegory\x18\x01 \x01(\t\x12\x13\n\x0bprobability\x18\x02 \x01(\x02\x12\x11\n\tabstained\x18\x03 \x01(\x08\x12\x15\n\rmodel_version\x18\x04 \x01(\t\x12:\n\x0etop_categories\x18\x05 \x03(\x0b\x32\".conflux.classify.v1.CategoryScore\"\x8d\x01\n\x11TrainModelRequest\x12/\n\x08\x64ocument\x18\x01 \x01(\x0b\x32\x1d.conflux.classify.v1.Document\x12\x10\n\x08\x63\x61tegory\x18\x02 \x01(\t\x12\x35\n\x07options\x18\x03 \x01(\x0b\x32$.conflux.classify.v1.TrainingOptions\"S\n\x0fTrainingOptions\x12@\n\x11\x65valuation_method\x18\x01 \x01(\x0e\x32%.conflux.classify.v1.EvaluationMethod\"c\n\x0f\x43\x61tegoryMetrics\x12\x10\n\x08\x63\x61tegory\x18\x01 \x01(\t\x12\x11\n\tprecision\x18\x02 \x01(\x02\x12\x0e\n\x06recall\x18\x03 \x01(\x02\x12\n\n\x02\x66\x31\x18\x04 \x01(\x02\x12\x0f\n\x07support\x18\x05 \x01(\x03\"@\n\x12\x43onfusionMatrixRow\x12\x10\n\x08\x63\x61tegory\x18\x01 \x01(\t\x12\x18\n\x10predicted_counts\x18\x02 \x03(\x03\"\xc2\x02\n\x0cModelMetrics\x12\x10\n\x08\x61\x63\x63uracy\x18\x01 \x01(\x02\x12\x10\n\x08macro_f1\x18\x02 \x01(\x02\x12\x18\n\x10\x65valuation_count\x18\x03 \x01(\x03\x12\x19\n\x11\x65valuation_method\x18\x04 \x01(\t\x12>\n\x10\x63\x61tegory_metrics\x18\x05 \x03(\x0b\x32$.conflux.classify.v1.CategoryMetrics\x12\x41\n\x10\x63onfusion_matrix\x18\x06 \x03(\x0b\x32\'.conflux.classify.v1.ConfusionMatrixRow\x12\"\n\x1a\x65xpected_calibration_error\x18\x07 \x01(\x02\x12\x17\n\x0f\x61\x62stention_rate\x18\x08 \x01(\x02\x12\x19\n\x11\x61\x63\x63\x65pted_accuracy\x18\t \x01(\x02\"\xf0\x01\n\x05Model\x12\x0f\n\x07version\x18\x01 \x01(\t\x12\x12\n\ncategories\x18\x02 \x03(\t\x12\x16\n\x0etraining_count\x18\x03 \x01(\x03\x12\x32\n\x07metrics\x18\x04 \x01(\x0b\x32!.conflux.classify.v1.ModelMetrics\x12/\n\x0b\x63reate_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1c\n\x14\x61\x62stention_threshold\x18\x06 \x01(\x02\x12\x12\n\nin_service\x18\x07 \x01(\x08\x12\x13\n\x0b\x64\x61ta_sha256\x18\x08 \x01(\t\"Z\n\x12TrainModelResponse\x12)\n\x05model\x18\x01 \x01(\x0b\x32\x1a.conflux.classify.v1.Model\x12\x19\n\x11new_example_count\x18\x02 \x01(\x03\"\"\n\x0fGetModelRequest\x12\x0f\n\x07version\x18\x01 \x01(\t\"=\n\x10GetModelResponse\x12)\n\x05model\x18\x01 \x01(\x0b\x32\x1a.conflux.classify.v1.Model\":\n\x11ListModelsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"Y\n\x12ListModelsResponse\x12*\n\x06models\x18\x01 \x03(\x0b\x32\x1a.conflux.classify.v1.Model\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"&\n\x13PromoteModelRequest\x12\x0f\n\x07version\x18\x01 \x01(\t\"[\n\x14PromoteModelResponse\x12)\n\x05model\x18\x01 \x01(\x0b\x32\x1a.conflux.classify.v1.Model\x12\x18\n\x10previous_version\x18\x02 \x01(\t\"n\n\x15RecordFeedbackRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12/\n\x08\x64ocument\x18\x02 \x01(\x0b\x32\x1d.conflux.classify.v1.Document\x12\x10\n\x08\x63\x61tegory\x18\x03 \x01(\t\"O\n\x16RecordFeedbackResponse\x12\x35\n\x07outcome\x18\x01 \x01(\x0e\x32$.conflux.classify.v1.FeedbackOutcome*|\n\x10\x45valuationMethod\x12!\n\x1d\x45VALUATION_METHOD_UNSPECIFIED\x10\x00\x12&\n\"EVALUATION_METHOD_CROSS_VALIDATION\x10\x01\x12\x1d\n\x19\x45VALUATION_METHOD_HOLDOUT\x10\x02*\x8f\x01\n\x0f\x46\x65\x65\x64\x62\x61\x63kOutcome\x12 \n\x1c\x46\x45\x45\x44\x42\x41\x43K_OUTCOME_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x46\x45\x45\x44\x42\x41\x43K_OUTCOME_CREATED\x10\x01\x12\x1c\n\x18\x46\x45\x45\x44\x42\x41\x43K_OUTCOME_UPDATED\x10\x02\x12\x1e\n\x1a\x46\x45\x45\x44\x42\x41\x43K_OUTCOME_UNCHANGED\x10\x03\x32\xd3\x04\n\x0f\x43lassifyService\x12W\n\x08\x43lassify\x12$.conflux.classify.v1.ClassifyRequest\x1a%.conflux.classify.v1.ClassifyResponse\x12_\n\nTrainModel\x12&.conflux.classify.v1.TrainModelRequest\x1a\'.conflux.classify.v1.TrainModelResponse(\x01\x12W\n\x08GetModel\x12$.conflux.classify.v1.GetModelRequest\x1a%.conflux.classify.v1.GetModelResponse\x12]\n\nListModels\x12&.conflux.classify.v1.ListModelsRequest\x1a\'.conflux.classify.v1.ListModelsResponse\x12\x63\n\x0cPromoteModel\x12(.conflux.classify.v1.PromoteModelRequest\x1a).conflux.classify.v1.PromoteModelResponse\x12i\n\x0eRecordFeedback\x12*.conflux.classify.v1.RecordFeedbackRequest\x1a+.conflux.classify.v1.RecordFeedbackResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'conflux.classify.v1.classify_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_EVALUATIONMETHOD']._serialized_start=2209
+  _globals['_EVALUATIONMETHOD']._serialized_end=2333
+  _globals['_FEEDBACKOUTCOME']._serialized_start=2336
+  _globals['_FEEDBACKOUTCOME']._serialized_end=2479
   _globals['_DOCUMENT']._serialized_start=132
   _globals['_DOCUMENT']._serialized_end=269
   _globals['_CLASSIFYREQUEST']._serialized_start=271
@@ -41,18 +45,36 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CATEGORYSCORE']._serialized_end=413
   _globals['_CLASSIFYRESPONSE']._serialized_start=416
   _globals['_CLASSIFYRESPONSE']._serialized_end=575
-  _globals['_TRAINMODELREQUEST']._serialized_start=577
-  _globals['_TRAINMODELREQUEST']._serialized_end=663
-  _globals['_MODELMETRICS']._serialized_start=665
-  _globals['_MODELMETRICS']._serialized_end=768
-  _globals['_MODEL']._serialized_start=771
-  _globals['_MODEL']._serialized_end=970
-  _globals['_TRAINMODELRESPONSE']._serialized_start=972
-  _globals['_TRAINMODELRESPONSE']._serialized_end=1035
-  _globals['_GETMODELREQUEST']._serialized_start=1037
-  _globals['_GETMODELREQUEST']._serialized_end=1054
-  _globals['_GETMODELRESPONSE']._serialized_start=1056
-  _globals['_GETMODELRESPONSE']._serialized_end=1117
-  _globals['_CLASSIFYSERVICE']._serialized_start=1120
-  _globals['_CLASSIFYSERVICE']._serialized_end=1412
+  _globals['_TRAINMODELREQUEST']._serialized_start=578
+  _globals['_TRAINMODELREQUEST']._serialized_end=719
+  _globals['_TRAININGOPTIONS']._serialized_start=721
+  _globals['_TRAININGOPTIONS']._serialized_end=804
+  _globals['_CATEGORYMETRICS']._serialized_start=806
+  _globals['_CATEGORYMETRICS']._serialized_end=905
+  _globals['_CONFUSIONMATRIXROW']._serialized_start=907
+  _globals['_CONFUSIONMATRIXROW']._serialized_end=971
+  _globals['_MODELMETRICS']._serialized_start=974
+  _globals['_MODELMETRICS']._serialized_end=1296
+  _globals['_MODEL']._serialized_start=1299
+  _globals['_MODEL']._serialized_end=1539
+  _globals['_TRAINMODELRESPONSE']._serialized_start=1541
+  _globals['_TRAINMODELRESPONSE']._serialized_end=1631
+  _globals['_GETMODELREQUEST']._serialized_start=1633
+  _globals['_GETMODELREQUEST']._serialized_end=1667
+  _globals['_GETMODELRESPONSE']._serialized_start=1669
+  _globals['_GETMODELRESPONSE']._serialized_end=1730
+  _globals['_LISTMODELSREQUEST']._serialized_start=1732
+  _globals['_LISTMODELSREQUEST']._serialized_end=1790
+  _globals['_LISTMODELSRESPONSE']._serialized_start=1792
+  _globals['_LISTMODELSRESPONSE']._serialized_end=1881
+  _globals['_PROMOTEMODELREQUEST']._serialized_start=1883
+  _globals['_PROMOTEMODELREQUEST']._serialized_end=1921
+  _globals['_PROMOTEMODELRESPONSE']._serialized_start=1923
+  _globals['_PROMOTEMODELRESPONSE']._serialized_end=2014
+  _globals['_RECORDFEEDBACKREQUEST']._serialized_start=2016
+  _globals['_RECORDFEEDBACKREQUEST']._serialized_end=2126
+  _globals['_RECORDFEEDBACKRESPONSE']._serialized_start=2128
+  _globals['_RECORDFEEDBACKRESPONSE']._serialized_end=2207
+  _globals['_CLASSIFYSERVICE']._serialized_start=2482
+  _globals['_CLASSIFYSERVICE']._serialized_end=3077
 # @@protoc_insertion_point(module_scope)

@@ -9,6 +9,7 @@ from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 import builtins as _builtins
 import sys
 import typing as _typing
@@ -19,6 +20,66 @@ else:
     from typing_extensions import TypeAlias as _TypeAlias, Never as _Never
 
 DESCRIPTOR: _descriptor.FileDescriptor
+
+class _EvaluationMethod:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _EvaluationMethodEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_EvaluationMethod.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    EVALUATION_METHOD_UNSPECIFIED: _EvaluationMethod.ValueType  # 0
+    """The service chooses: cross-validation up to its holdout size
+    (CONFLUX_CLASSIFY_HOLDOUT_MIN_EXAMPLES examples), a holdout beyond.
+    """
+    EVALUATION_METHOD_CROSS_VALIDATION: _EvaluationMethod.ValueType  # 1
+    """Stratified 5-fold cross-validation: five models fitted besides the final one."""
+    EVALUATION_METHOD_HOLDOUT: _EvaluationMethod.ValueType  # 2
+    """A stratified 20% of the examples held out: one model fitted besides the final
+    one, to bound the training time of large sets.
+    """
+
+class EvaluationMethod(_EvaluationMethod, metaclass=_EvaluationMethodEnumTypeWrapper):
+    """How a model is evaluated."""
+
+EVALUATION_METHOD_UNSPECIFIED: EvaluationMethod.ValueType  # 0
+"""The service chooses: cross-validation up to its holdout size
+(CONFLUX_CLASSIFY_HOLDOUT_MIN_EXAMPLES examples), a holdout beyond.
+"""
+EVALUATION_METHOD_CROSS_VALIDATION: EvaluationMethod.ValueType  # 1
+"""Stratified 5-fold cross-validation: five models fitted besides the final one."""
+EVALUATION_METHOD_HOLDOUT: EvaluationMethod.ValueType  # 2
+"""A stratified 20% of the examples held out: one model fitted besides the final
+one, to bound the training time of large sets.
+"""
+Global___EvaluationMethod: _TypeAlias = EvaluationMethod  # noqa: Y015
+
+class _FeedbackOutcome:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _FeedbackOutcomeEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_FeedbackOutcome.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    FEEDBACK_OUTCOME_UNSPECIFIED: _FeedbackOutcome.ValueType  # 0
+    """Not set."""
+    FEEDBACK_OUTCOME_CREATED: _FeedbackOutcome.ValueType  # 1
+    """The request had no feedback yet: a new example is kept."""
+    FEEDBACK_OUTCOME_UPDATED: _FeedbackOutcome.ValueType  # 2
+    """The request's example now has this category and content."""
+    FEEDBACK_OUTCOME_UNCHANGED: _FeedbackOutcome.ValueType  # 3
+    """The same feedback was recorded already."""
+
+class FeedbackOutcome(_FeedbackOutcome, metaclass=_FeedbackOutcomeEnumTypeWrapper):
+    """What recording feedback did."""
+
+FEEDBACK_OUTCOME_UNSPECIFIED: FeedbackOutcome.ValueType  # 0
+"""Not set."""
+FEEDBACK_OUTCOME_CREATED: FeedbackOutcome.ValueType  # 1
+"""The request had no feedback yet: a new example is kept."""
+FEEDBACK_OUTCOME_UPDATED: FeedbackOutcome.ValueType  # 2
+"""The request's example now has this category and content."""
+FEEDBACK_OUTCOME_UNCHANGED: FeedbackOutcome.ValueType  # 3
+"""The same feedback was recorded already."""
+Global___FeedbackOutcome: _TypeAlias = FeedbackOutcome  # noqa: Y015
 
 @_typing.final
 class Document(_message.Message):
@@ -156,31 +217,129 @@ Global___ClassifyResponse: _TypeAlias = ClassifyResponse  # noqa: Y015
 
 @_typing.final
 class TrainModelRequest(_message.Message):
-    """Request for TrainModel: labelled examples, one per message."""
+    """Request for TrainModel: labelled examples, one per message. The first message
+    may carry the training options, alone or with the first example.
+    """
 
     DESCRIPTOR: _descriptor.Descriptor
 
     DOCUMENT_FIELD_NUMBER: _builtins.int
     CATEGORY_FIELD_NUMBER: _builtins.int
+    OPTIONS_FIELD_NUMBER: _builtins.int
     category: _builtins.str
     """Its category."""
     @_builtins.property
     def document(self) -> Global___Document:
         """The example's content."""
 
+    @_builtins.property
+    def options(self) -> Global___TrainingOptions:
+        """How to train; only on the first message."""
+
     def __init__(
         self,
         *,
         document: Global___Document | None = ...,
         category: _builtins.str = ...,
+        options: Global___TrainingOptions | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["document", b"document"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["document", b"document", "options", b"options"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["category", b"category", "document", b"document"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["category", b"category", "document", b"document", "options", b"options"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___TrainModelRequest: _TypeAlias = TrainModelRequest  # noqa: Y015
+
+@_typing.final
+class TrainingOptions(_message.Message):
+    """Options of a training."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    EVALUATION_METHOD_FIELD_NUMBER: _builtins.int
+    evaluation_method: Global___EvaluationMethod.ValueType
+    """How to evaluate the new model."""
+    def __init__(
+        self,
+        *,
+        evaluation_method: Global___EvaluationMethod.ValueType = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["evaluation_method", b"evaluation_method"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___TrainingOptions: _TypeAlias = TrainingOptions  # noqa: Y015
+
+@_typing.final
+class CategoryMetrics(_message.Message):
+    """Precision, recall and F1 of one category on the evaluation examples."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CATEGORY_FIELD_NUMBER: _builtins.int
+    PRECISION_FIELD_NUMBER: _builtins.int
+    RECALL_FIELD_NUMBER: _builtins.int
+    F1_FIELD_NUMBER: _builtins.int
+    SUPPORT_FIELD_NUMBER: _builtins.int
+    category: _builtins.str
+    """Category label."""
+    precision: _builtins.float
+    """Share of the examples predicted in this category that belong to it."""
+    recall: _builtins.float
+    """Share of the examples of this category predicted as such."""
+    f1: _builtins.float
+    """Harmonic mean of precision and recall."""
+    support: _builtins.int
+    """Number of evaluation examples of this category."""
+    def __init__(
+        self,
+        *,
+        category: _builtins.str = ...,
+        precision: _builtins.float = ...,
+        recall: _builtins.float = ...,
+        f1: _builtins.float = ...,
+        support: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["category", b"category", "f1", b"f1", "precision", b"precision", "recall", b"recall", "support", b"support"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CategoryMetrics: _TypeAlias = CategoryMetrics  # noqa: Y015
+
+@_typing.final
+class ConfusionMatrixRow(_message.Message):
+    """One row of the confusion matrix: the examples of one true category."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CATEGORY_FIELD_NUMBER: _builtins.int
+    PREDICTED_COUNTS_FIELD_NUMBER: _builtins.int
+    category: _builtins.str
+    """The true category."""
+    @_builtins.property
+    def predicted_counts(self) -> _containers.RepeatedScalarFieldContainer[_builtins.int]:
+        """How many of its examples were predicted as each category, in the order of
+        Model.categories.
+        """
+
+    def __init__(
+        self,
+        *,
+        category: _builtins.str = ...,
+        predicted_counts: _abc.Iterable[_builtins.int] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["category", b"category", "predicted_counts", b"predicted_counts"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ConfusionMatrixRow: _TypeAlias = ConfusionMatrixRow  # noqa: Y015
 
 @_typing.final
 class ModelMetrics(_message.Message):
@@ -192,6 +351,11 @@ class ModelMetrics(_message.Message):
     MACRO_F1_FIELD_NUMBER: _builtins.int
     EVALUATION_COUNT_FIELD_NUMBER: _builtins.int
     EVALUATION_METHOD_FIELD_NUMBER: _builtins.int
+    CATEGORY_METRICS_FIELD_NUMBER: _builtins.int
+    CONFUSION_MATRIX_FIELD_NUMBER: _builtins.int
+    EXPECTED_CALIBRATION_ERROR_FIELD_NUMBER: _builtins.int
+    ABSTENTION_RATE_FIELD_NUMBER: _builtins.int
+    ACCEPTED_ACCURACY_FIELD_NUMBER: _builtins.int
     accuracy: _builtins.float
     """Accuracy."""
     macro_f1: _builtins.float
@@ -199,7 +363,27 @@ class ModelMetrics(_message.Message):
     evaluation_count: _builtins.int
     """Number of evaluation examples."""
     evaluation_method: _builtins.str
-    """How the evaluation was made ("holdout 20%", "5-fold cross-validation")."""
+    """How the evaluation was made ("stratified_5_fold_cross_validation",
+    "stratified_20_percent_holdout").
+    """
+    expected_calibration_error: _builtins.float
+    """Mean gap between the top probability and accuracy over ten probability bins
+    (0 is perfectly calibrated).
+    """
+    abstention_rate: _builtins.float
+    """Share of the evaluation examples under the abstention threshold (to triage)."""
+    accepted_accuracy: _builtins.float
+    """Accuracy on the evaluation examples at or above the threshold."""
+    @_builtins.property
+    def category_metrics(self) -> _containers.RepeatedCompositeFieldContainer[Global___CategoryMetrics]:
+        """Per category, in the order of Model.categories. Empty in ListModels."""
+
+    @_builtins.property
+    def confusion_matrix(self) -> _containers.RepeatedCompositeFieldContainer[Global___ConfusionMatrixRow]:
+        """The confusion matrix, one row per true category in the order of
+        Model.categories. Empty in ListModels.
+        """
+
     def __init__(
         self,
         *,
@@ -207,10 +391,15 @@ class ModelMetrics(_message.Message):
         macro_f1: _builtins.float = ...,
         evaluation_count: _builtins.int = ...,
         evaluation_method: _builtins.str = ...,
+        category_metrics: _abc.Iterable[Global___CategoryMetrics] | None = ...,
+        confusion_matrix: _abc.Iterable[Global___ConfusionMatrixRow] | None = ...,
+        expected_calibration_error: _builtins.float = ...,
+        abstention_rate: _builtins.float = ...,
+        accepted_accuracy: _builtins.float = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["accuracy", b"accuracy", "evaluation_count", b"evaluation_count", "evaluation_method", b"evaluation_method", "macro_f1", b"macro_f1"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["abstention_rate", b"abstention_rate", "accepted_accuracy", b"accepted_accuracy", "accuracy", b"accuracy", "category_metrics", b"category_metrics", "confusion_matrix", b"confusion_matrix", "evaluation_count", b"evaluation_count", "evaluation_method", b"evaluation_method", "expected_calibration_error", b"expected_calibration_error", "macro_f1", b"macro_f1"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -228,12 +417,18 @@ class Model(_message.Message):
     METRICS_FIELD_NUMBER: _builtins.int
     CREATE_TIME_FIELD_NUMBER: _builtins.int
     ABSTENTION_THRESHOLD_FIELD_NUMBER: _builtins.int
+    IN_SERVICE_FIELD_NUMBER: _builtins.int
+    DATA_SHA256_FIELD_NUMBER: _builtins.int
     version: _builtins.str
     """Version id."""
     training_count: _builtins.int
     """Number of training examples."""
     abstention_threshold: _builtins.float
     """Abstention threshold on the top probability."""
+    in_service: _builtins.bool
+    """Whether this version is the one in service."""
+    data_sha256: _builtins.str
+    """SHA-256 (hex) of the training examples, in training order."""
     @_builtins.property
     def categories(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """Categories it knows."""
@@ -255,10 +450,12 @@ class Model(_message.Message):
         metrics: Global___ModelMetrics | None = ...,
         create_time: _timestamp_pb2.Timestamp | None = ...,
         abstention_threshold: _builtins.float = ...,
+        in_service: _builtins.bool = ...,
+        data_sha256: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["create_time", b"create_time", "metrics", b"metrics"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["abstention_threshold", b"abstention_threshold", "categories", b"categories", "create_time", b"create_time", "metrics", b"metrics", "training_count", b"training_count", "version", b"version"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["abstention_threshold", b"abstention_threshold", "categories", b"categories", "create_time", b"create_time", "data_sha256", b"data_sha256", "in_service", b"in_service", "metrics", b"metrics", "training_count", b"training_count", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -271,18 +468,22 @@ class TrainModelResponse(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     MODEL_FIELD_NUMBER: _builtins.int
+    NEW_EXAMPLE_COUNT_FIELD_NUMBER: _builtins.int
+    new_example_count: _builtins.int
+    """How many of the streamed examples the service did not keep already."""
     @_builtins.property
     def model(self) -> Global___Model:
-        """The new model, now in service."""
+        """The new model, now in service, with its evaluation report."""
 
     def __init__(
         self,
         *,
         model: Global___Model | None = ...,
+        new_example_count: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["model", b"model"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["model", b"model"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["model", b"model", "new_example_count", b"new_example_count"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -294,12 +495,17 @@ class GetModelRequest(_message.Message):
 
     DESCRIPTOR: _descriptor.Descriptor
 
+    VERSION_FIELD_NUMBER: _builtins.int
+    version: _builtins.str
+    """The version; empty for the one in service."""
     def __init__(
         self,
+        *,
+        version: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -314,7 +520,7 @@ class GetModelResponse(_message.Message):
     MODEL_FIELD_NUMBER: _builtins.int
     @_builtins.property
     def model(self) -> Global___Model:
-        """The model in service."""
+        """The model, with its evaluation report."""
 
     def __init__(
         self,
@@ -328,3 +534,161 @@ class GetModelResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___GetModelResponse: _TypeAlias = GetModelResponse  # noqa: Y015
+
+@_typing.final
+class ListModelsRequest(_message.Message):
+    """Request for ListModels."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PAGE_SIZE_FIELD_NUMBER: _builtins.int
+    PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    page_size: _builtins.int
+    """Maximum number of models to return (default 100, at most 1000)."""
+    page_token: _builtins.str
+    """Token from a previous response, for the next page."""
+    def __init__(
+        self,
+        *,
+        page_size: _builtins.int = ...,
+        page_token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["page_size", b"page_size", "page_token", b"page_token"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListModelsRequest: _TypeAlias = ListModelsRequest  # noqa: Y015
+
+@_typing.final
+class ListModelsResponse(_message.Message):
+    """Response for ListModels."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    MODELS_FIELD_NUMBER: _builtins.int
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    next_page_token: _builtins.str
+    """Token of the next page; empty on the last one."""
+    @_builtins.property
+    def models(self) -> _containers.RepeatedCompositeFieldContainer[Global___Model]:
+        """The models, newest first, without per-category metrics nor confusion matrix."""
+
+    def __init__(
+        self,
+        *,
+        models: _abc.Iterable[Global___Model] | None = ...,
+        next_page_token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["models", b"models", "next_page_token", b"next_page_token"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListModelsResponse: _TypeAlias = ListModelsResponse  # noqa: Y015
+
+@_typing.final
+class PromoteModelRequest(_message.Message):
+    """Request for PromoteModel."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    VERSION_FIELD_NUMBER: _builtins.int
+    version: _builtins.str
+    """The version to put in service."""
+    def __init__(
+        self,
+        *,
+        version: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PromoteModelRequest: _TypeAlias = PromoteModelRequest  # noqa: Y015
+
+@_typing.final
+class PromoteModelResponse(_message.Message):
+    """Response for PromoteModel."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    MODEL_FIELD_NUMBER: _builtins.int
+    PREVIOUS_VERSION_FIELD_NUMBER: _builtins.int
+    previous_version: _builtins.str
+    """The version it replaced; empty when none was in service."""
+    @_builtins.property
+    def model(self) -> Global___Model:
+        """The model now in service."""
+
+    def __init__(
+        self,
+        *,
+        model: Global___Model | None = ...,
+        previous_version: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["model", b"model"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["model", b"model", "previous_version", b"previous_version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PromoteModelResponse: _TypeAlias = PromoteModelResponse  # noqa: Y015
+
+@_typing.final
+class RecordFeedbackRequest(_message.Message):
+    """Request for RecordFeedback."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    DOCUMENT_FIELD_NUMBER: _builtins.int
+    CATEGORY_FIELD_NUMBER: _builtins.int
+    request_id: _builtins.str
+    """The request the agent worked on."""
+    category: _builtins.str
+    """The category the agent finally set."""
+    @_builtins.property
+    def document(self) -> Global___Document:
+        """Its content."""
+
+    def __init__(
+        self,
+        *,
+        request_id: _builtins.str = ...,
+        document: Global___Document | None = ...,
+        category: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["document", b"document"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["category", b"category", "document", b"document", "request_id", b"request_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RecordFeedbackRequest: _TypeAlias = RecordFeedbackRequest  # noqa: Y015
+
+@_typing.final
+class RecordFeedbackResponse(_message.Message):
+    """Response for RecordFeedback."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    OUTCOME_FIELD_NUMBER: _builtins.int
+    outcome: Global___FeedbackOutcome.ValueType
+    """What was done."""
+    def __init__(
+        self,
+        *,
+        outcome: Global___FeedbackOutcome.ValueType = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["outcome", b"outcome"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RecordFeedbackResponse: _TypeAlias = RecordFeedbackResponse  # noqa: Y015

@@ -50,6 +50,21 @@ class ClassifyServiceStub:
                 request_serializer=conflux_dot_classify_dot_v1_dot_classify__service__pb2.GetModelRequest.SerializeToString,
                 response_deserializer=conflux_dot_classify_dot_v1_dot_classify__service__pb2.GetModelResponse.FromString,
                 _registered_method=True)
+        self.ListModels = channel.unary_unary(
+                '/conflux.classify.v1.ClassifyService/ListModels',
+                request_serializer=conflux_dot_classify_dot_v1_dot_classify__service__pb2.ListModelsRequest.SerializeToString,
+                response_deserializer=conflux_dot_classify_dot_v1_dot_classify__service__pb2.ListModelsResponse.FromString,
+                _registered_method=True)
+        self.PromoteModel = channel.unary_unary(
+                '/conflux.classify.v1.ClassifyService/PromoteModel',
+                request_serializer=conflux_dot_classify_dot_v1_dot_classify__service__pb2.PromoteModelRequest.SerializeToString,
+                response_deserializer=conflux_dot_classify_dot_v1_dot_classify__service__pb2.PromoteModelResponse.FromString,
+                _registered_method=True)
+        self.RecordFeedback = channel.unary_unary(
+                '/conflux.classify.v1.ClassifyService/RecordFeedback',
+                request_serializer=conflux_dot_classify_dot_v1_dot_classify__service__pb2.RecordFeedbackRequest.SerializeToString,
+                response_deserializer=conflux_dot_classify_dot_v1_dot_classify__service__pb2.RecordFeedbackResponse.FromString,
+                _registered_method=True)
 
 
 class ClassifyServiceServicer:
@@ -64,15 +79,41 @@ class ClassifyServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def TrainModel(self, request_iterator, context):
-        """Trains a new model from labelled examples streamed by the client, stores it
-        as a new version and puts it in service.
+        """Trains a new model on every example the service keeps (imports and agents'
+        feedback) after adding the labelled examples streamed by the client (none is
+        fine: the service retrains on what it keeps), stores it as a new version and
+        puts it in service. The response carries its evaluation report.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetModel(self, request, context):
-        """Gets the model in service.
+        """Gets a model version, by default the one in service.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListModels(self, request, context):
+        """Lists the model versions, newest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PromoteModel(self, request, context):
+        """Puts a model version in service at once, without a restart. Rolling back is
+        promoting an older version.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordFeedback(self, request, context):
+        """Records the category an agent finally set on a request, with the request's
+        content, as a labelled example the next training uses. Idempotent by
+        request_id: the agent's last word replaces an earlier one.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -95,6 +136,21 @@ def add_ClassifyServiceServicer_to_server(servicer, server):
                     servicer.GetModel,
                     request_deserializer=conflux_dot_classify_dot_v1_dot_classify__service__pb2.GetModelRequest.FromString,
                     response_serializer=conflux_dot_classify_dot_v1_dot_classify__service__pb2.GetModelResponse.SerializeToString,
+            ),
+            'ListModels': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListModels,
+                    request_deserializer=conflux_dot_classify_dot_v1_dot_classify__service__pb2.ListModelsRequest.FromString,
+                    response_serializer=conflux_dot_classify_dot_v1_dot_classify__service__pb2.ListModelsResponse.SerializeToString,
+            ),
+            'PromoteModel': grpc.unary_unary_rpc_method_handler(
+                    servicer.PromoteModel,
+                    request_deserializer=conflux_dot_classify_dot_v1_dot_classify__service__pb2.PromoteModelRequest.FromString,
+                    response_serializer=conflux_dot_classify_dot_v1_dot_classify__service__pb2.PromoteModelResponse.SerializeToString,
+            ),
+            'RecordFeedback': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordFeedback,
+                    request_deserializer=conflux_dot_classify_dot_v1_dot_classify__service__pb2.RecordFeedbackRequest.FromString,
+                    response_serializer=conflux_dot_classify_dot_v1_dot_classify__service__pb2.RecordFeedbackResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -179,6 +235,87 @@ class ClassifyService:
             '/conflux.classify.v1.ClassifyService/GetModel',
             conflux_dot_classify_dot_v1_dot_classify__service__pb2.GetModelRequest.SerializeToString,
             conflux_dot_classify_dot_v1_dot_classify__service__pb2.GetModelResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListModels(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/conflux.classify.v1.ClassifyService/ListModels',
+            conflux_dot_classify_dot_v1_dot_classify__service__pb2.ListModelsRequest.SerializeToString,
+            conflux_dot_classify_dot_v1_dot_classify__service__pb2.ListModelsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PromoteModel(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/conflux.classify.v1.ClassifyService/PromoteModel',
+            conflux_dot_classify_dot_v1_dot_classify__service__pb2.PromoteModelRequest.SerializeToString,
+            conflux_dot_classify_dot_v1_dot_classify__service__pb2.PromoteModelResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordFeedback(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/conflux.classify.v1.ClassifyService/RecordFeedback',
+            conflux_dot_classify_dot_v1_dot_classify__service__pb2.RecordFeedbackRequest.SerializeToString,
+            conflux_dot_classify_dot_v1_dot_classify__service__pb2.RecordFeedbackResponse.FromString,
             options,
             channel_credentials,
             insecure,

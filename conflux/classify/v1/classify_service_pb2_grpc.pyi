@@ -36,11 +36,24 @@ class ClassifyServiceStub:
     Classify: _grpc.UnaryUnaryMultiCallable[_classify_service_pb2.ClassifyRequest, _classify_service_pb2.ClassifyResponse]
     """Classifies one request with the model in service."""
     TrainModel: _grpc.StreamUnaryMultiCallable[_classify_service_pb2.TrainModelRequest, _classify_service_pb2.TrainModelResponse]
-    """Trains a new model from labelled examples streamed by the client, stores it
-    as a new version and puts it in service.
+    """Trains a new model on every example the service keeps (imports and agents'
+    feedback) after adding the labelled examples streamed by the client (none is
+    fine: the service retrains on what it keeps), stores it as a new version and
+    puts it in service. The response carries its evaluation report.
     """
     GetModel: _grpc.UnaryUnaryMultiCallable[_classify_service_pb2.GetModelRequest, _classify_service_pb2.GetModelResponse]
-    """Gets the model in service."""
+    """Gets a model version, by default the one in service."""
+    ListModels: _grpc.UnaryUnaryMultiCallable[_classify_service_pb2.ListModelsRequest, _classify_service_pb2.ListModelsResponse]
+    """Lists the model versions, newest first."""
+    PromoteModel: _grpc.UnaryUnaryMultiCallable[_classify_service_pb2.PromoteModelRequest, _classify_service_pb2.PromoteModelResponse]
+    """Puts a model version in service at once, without a restart. Rolling back is
+    promoting an older version.
+    """
+    RecordFeedback: _grpc.UnaryUnaryMultiCallable[_classify_service_pb2.RecordFeedbackRequest, _classify_service_pb2.RecordFeedbackResponse]
+    """Records the category an agent finally set on a request, with the request's
+    content, as a labelled example the next training uses. Idempotent by
+    request_id: the agent's last word replaces an earlier one.
+    """
 
 @_typing.type_check_only
 class ClassifyServiceAsyncStub(ClassifyServiceStub):
@@ -50,11 +63,24 @@ class ClassifyServiceAsyncStub(ClassifyServiceStub):
     Classify: _aio.UnaryUnaryMultiCallable[_classify_service_pb2.ClassifyRequest, _classify_service_pb2.ClassifyResponse]  # type: ignore[assignment]
     """Classifies one request with the model in service."""
     TrainModel: _aio.StreamUnaryMultiCallable[_classify_service_pb2.TrainModelRequest, _classify_service_pb2.TrainModelResponse]  # type: ignore[assignment]
-    """Trains a new model from labelled examples streamed by the client, stores it
-    as a new version and puts it in service.
+    """Trains a new model on every example the service keeps (imports and agents'
+    feedback) after adding the labelled examples streamed by the client (none is
+    fine: the service retrains on what it keeps), stores it as a new version and
+    puts it in service. The response carries its evaluation report.
     """
     GetModel: _aio.UnaryUnaryMultiCallable[_classify_service_pb2.GetModelRequest, _classify_service_pb2.GetModelResponse]  # type: ignore[assignment]
-    """Gets the model in service."""
+    """Gets a model version, by default the one in service."""
+    ListModels: _aio.UnaryUnaryMultiCallable[_classify_service_pb2.ListModelsRequest, _classify_service_pb2.ListModelsResponse]  # type: ignore[assignment]
+    """Lists the model versions, newest first."""
+    PromoteModel: _aio.UnaryUnaryMultiCallable[_classify_service_pb2.PromoteModelRequest, _classify_service_pb2.PromoteModelResponse]  # type: ignore[assignment]
+    """Puts a model version in service at once, without a restart. Rolling back is
+    promoting an older version.
+    """
+    RecordFeedback: _aio.UnaryUnaryMultiCallable[_classify_service_pb2.RecordFeedbackRequest, _classify_service_pb2.RecordFeedbackResponse]  # type: ignore[assignment]
+    """Records the category an agent finally set on a request, with the request's
+    content, as a labelled example the next training uses. Idempotent by
+    request_id: the agent's last word replaces an earlier one.
+    """
 
 class ClassifyServiceServicer(metaclass=_abc_1.ABCMeta):
     """ClassifyService says what a request is about, from its full content."""
@@ -73,8 +99,10 @@ class ClassifyServiceServicer(metaclass=_abc_1.ABCMeta):
         request_iterator: _MaybeAsyncIterator[_classify_service_pb2.TrainModelRequest],
         context: _ServicerContext,
     ) -> _typing.Union[_classify_service_pb2.TrainModelResponse, _abc.Awaitable[_classify_service_pb2.TrainModelResponse]]:
-        """Trains a new model from labelled examples streamed by the client, stores it
-        as a new version and puts it in service.
+        """Trains a new model on every example the service keeps (imports and agents'
+        feedback) after adding the labelled examples streamed by the client (none is
+        fine: the service retrains on what it keeps), stores it as a new version and
+        puts it in service. The response carries its evaluation report.
         """
 
     @_abc_1.abstractmethod
@@ -83,6 +111,35 @@ class ClassifyServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _classify_service_pb2.GetModelRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_classify_service_pb2.GetModelResponse, _abc.Awaitable[_classify_service_pb2.GetModelResponse]]:
-        """Gets the model in service."""
+        """Gets a model version, by default the one in service."""
+
+    @_abc_1.abstractmethod
+    def ListModels(
+        self,
+        request: _classify_service_pb2.ListModelsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_classify_service_pb2.ListModelsResponse, _abc.Awaitable[_classify_service_pb2.ListModelsResponse]]:
+        """Lists the model versions, newest first."""
+
+    @_abc_1.abstractmethod
+    def PromoteModel(
+        self,
+        request: _classify_service_pb2.PromoteModelRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_classify_service_pb2.PromoteModelResponse, _abc.Awaitable[_classify_service_pb2.PromoteModelResponse]]:
+        """Puts a model version in service at once, without a restart. Rolling back is
+        promoting an older version.
+        """
+
+    @_abc_1.abstractmethod
+    def RecordFeedback(
+        self,
+        request: _classify_service_pb2.RecordFeedbackRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_classify_service_pb2.RecordFeedbackResponse, _abc.Awaitable[_classify_service_pb2.RecordFeedbackResponse]]:
+        """Records the category an agent finally set on a request, with the request's
+        content, as a labelled example the next training uses. Idempotent by
+        request_id: the agent's last word replaces an earlier one.
+        """
 
 def add_ClassifyServiceServicer_to_server(servicer: ClassifyServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -1,13 +1,19 @@
-"""A small bilingual (French/English) labelled set, and a model trained on it once per session."""
+"""A small bilingual (French/English) labelled set, a model trained on it once per session, and
+a migrated classify database."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
+from chassis.database import Database
+from chassis.migrations import upgrade
 from classify_svc.examples import Example
 from classify_svc.model import TrainedModel, train
+from classify_svc.service import DEFINITION
+from tests.support.databases import database_url
 
 MESSAGES: dict[str, tuple[str, ...]] = {
     "cancellation": (
@@ -134,3 +140,15 @@ def make_request() -> RequestFactory:
 def model(examples: list[Example]) -> TrainedModel:
     """A model trained (and cross-validated) on the labelled set."""
     return train(examples, seed=0)
+
+
+@pytest.fixture
+def database(backend: str, tmp_path: Path) -> Iterator[Database]:
+    """A fresh classify database on ``backend``, migrated."""
+    with database_url(backend, tmp_path, "classify") as url:
+        migrated = Database(url)
+        upgrade(migrated, DEFINITION.migrations, "classify")
+        try:
+            yield migrated
+        finally:
+            migrated.dispose()

