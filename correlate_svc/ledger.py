@@ -150,7 +150,7 @@ class Ledger:
             if case is None:
                 continue
             requests = [
-                _facts_of_row(row)
+                _facts_of(row)
                 for row in session.scalars(
                     select(RequestRow).where(RequestRow.case_id == case.case_id)
                 )
@@ -229,7 +229,7 @@ class Ledger:
             .where(or_(RequestRow.request_id.in_(indexed), unindexed))
         ).all()
         return [
-            _facts_of_columns(row)
+            _facts_of(row)
             for row in rows
             if self._attracts_state(row.state, row.close_time)
             and (
@@ -349,22 +349,8 @@ class _CandidateColumns(Protocol):
     case_id: str
 
 
-def _facts_of_columns(row: _CandidateColumns) -> RequestFacts:
-    return RequestFacts(
-        request_id=row.request_id,
-        party_id=row.party_id,
-        category=row.category,
-        channel=row.channel,
-        subject=row.subject,
-        text=row.text,
-        sent_time=as_utc(row.sent_time),
-        references=frozenset(row.references),
-        attachment_sha256s=frozenset(row.attachment_sha256s),
-        case_id=row.case_id,
-    )
-
-
-def _facts_of_row(row: RequestRow) -> RequestFacts:
+def _facts_of(row: _CandidateColumns) -> RequestFacts:
+    """What correlation knows of a ledger request (a row, or the columns a query selected)."""
     return RequestFacts(
         request_id=row.request_id,
         party_id=row.party_id,
