@@ -55,7 +55,8 @@ class TrainedModel:
     """A fitted classifier with what is needed to trust it: evaluation, threshold, provenance.
 
     ``data_sha256`` identifies the training examples (see ``examples_sha256``); ``version`` is
-    ``m-<UTC yyyymmddHHMMSS of created>-<first 8 hex digits of data_sha256>``.
+    ``m-<UTC yyyymmddHHMMSSffffff of created>-<first 8 hex digits of data_sha256>``, so that
+    versions sort by creation time, even within one second.
     """
 
     version: str
@@ -171,7 +172,7 @@ def train(
     created = datetime.now(UTC)
     data_sha256 = examples_sha256(examples)
     return TrainedModel(
-        version=f"m-{created:%Y%m%d%H%M%S}-{data_sha256[:8]}",
+        version=f"m-{created:%Y%m%d%H%M%S%f}-{data_sha256[:8]}",
         categories=categories,
         training_count=len(examples),
         metrics=metrics,

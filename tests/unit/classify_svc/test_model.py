@@ -66,7 +66,7 @@ def test_provenance(model: TrainedModel, examples: list[Example]) -> None:
     assert model.training_count == len(examples)
     assert model.data_sha256 == examples_sha256(examples)
     assert model.created.tzinfo is UTC
-    assert re.fullmatch(rf"m-\d{{14}}-{model.data_sha256[:8]}", model.version)
+    assert re.fullmatch(rf"m-\d{{20}}-{model.data_sha256[:8]}", model.version)
     assert model.version[2:16] == model.created.strftime("%Y%m%d%H%M%S")
     assert json.loads(json.dumps(model.feature_config))["text"]["hash_features"] == 2**18
 
