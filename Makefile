@@ -90,6 +90,8 @@ typecheck: setup
 # Benchmarks print figures; they are not tests and do not run in CI.
 bench: setup
 	$(BIN)/python bench/pipeline_throughput.py
+	$(BIN)/python bench/ocr_speed.py
+	$(BIN)/python bench/ocr_accuracy.py
 
 corpus: setup
 	$(BIN)/python -m pytest -m corpus -p no:cacheprovider

@@ -13,8 +13,8 @@ from ocr_svc.tables import ExtractionRow
 
 
 class ExtractionCache:
-    """Stores and finds extractions. Only final outcomes are kept: a partial result caused by
-    the time limit is not cached, so that a later call may complete it."""
+    """Stores and finds extractions. Only final outcomes are kept: a result cut short by the
+    time limit is not cached, so that a later call may complete it."""
 
     def __init__(self, database: Database) -> None:
         self._database = database
@@ -33,6 +33,9 @@ class ExtractionCache:
                         confidence=page["confidence"],
                         method=Method(page["method"]),
                         language=page["language"],
+                        # Rows cached before per-page timings and skew were kept lack them.
+                        seconds=page.get("seconds", 0.0),
+                        skew_degrees=page.get("skew_degrees", 0.0),
                     )
                     for page in row.pages
                 ),

@@ -10,9 +10,9 @@ import enum
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from chassis.html_text import html_to_text
 from chassis.text_decoding import decode_text
@@ -66,6 +66,10 @@ class PageText:
     method: Method
     language: str
     """The tesseract languages used for OCR (e.g. `fra+eng`); empty for text read as stored."""
+    seconds: float = 0.0
+    """Wall-clock time spent on this page: reading, rendering or taking out its image, OCR."""
+    skew_degrees: float = 0.0
+    """Anticlockwise skew undone before OCR, in degrees; zero when none was."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,9 @@ class Extraction:
     """Empty when complete; otherwise what went wrong, e.g. `page 3: cannot decode image: ...`."""
     seconds: float
     """Wall-clock time spent."""
+    cut_short: bool = False
+    """True when the time limit (or the death of the process doing it) stopped the work: a later
+    attempt with more time may read more, so the outcome is not final."""
 
 
 class _PagedDocument(Protocol):
@@ -94,6 +101,7 @@ def extract_text(
     languages: str = DEFAULT_LANGUAGES,
     time_limit_s: float = DEFAULT_TIME_LIMIT_S,
     work_dir: Path | None = None,
+    on_page: Callable[[PageText], None] | None = None,
 ) -> Extraction:
     """Extract the text of the document `data` of type `media_type`.
 
@@ -103,7 +111,8 @@ def extract_text(
     media type is detected from the content. Work stops at the first page started after
     `time_limit_s`, and a running tool is killed then (status PARTIAL). Temporary files live in
     a fresh directory under `work_dir` (the system's temporary directory by default), removed
-    before returning.
+    before returning. `on_page`, when given, is called with each page of a PDF or an image as
+    soon as it is read, so that a caller can keep what was read if the work is cut short.
 
     Raises `ValueError` when `languages` is malformed or (at the first OCR'd page) names a
     language tesseract does not have, and `ToolMissingError` when tesseract or pdftoppm is not
@@ -112,18 +121,36 @@ def extract_text(
     started = time.monotonic()
     validate_languages(languages)
     deadline = Deadline.after(time_limit_s)
-    pages, status, detail = _extract(data, media_type, languages, deadline, work_dir)
-    return Extraction(pages, status, detail, seconds=time.monotonic() - started)
+    outcome = _extract(
+        data, media_type, languages=languages, deadline=deadline, work_dir=work_dir, on_page=on_page
+    )
+    return Extraction(
+        outcome.pages,
+        outcome.status,
+        outcome.detail,
+        seconds=time.monotonic() - started,
+        cut_short=outcome.cut_short,
+    )
 
 
-_Outcome = tuple[tuple[PageText, ...], Status, str]
+class _Outcome(NamedTuple):
+    pages: tuple[PageText, ...]
+    status: Status
+    detail: str = ""
+    cut_short: bool = False
 
 
 def _extract(
-    data: bytes, media_type: str, languages: str, deadline: Deadline, work_dir: Path | None
+    data: bytes,
+    media_type: str,
+    *,
+    languages: str,
+    deadline: Deadline,
+    work_dir: Path | None,
+    on_page: Callable[[PageText], None] | None,
 ) -> _Outcome:
     if not data:
-        return (), Status.UNREADABLE, "empty document (0 bytes)"
+        return _Outcome((), Status.UNREADABLE, "empty document (0 bytes)")
     kind = media.canonical(media_type)
     if kind in ("", media.OCTET_STREAM):
         kind = media.detect_media_type(data)
@@ -132,39 +159,49 @@ def _extract(
         if native_reader is not None:
             text = native_reader(data, media.charset_parameter(media_type))
             page = PageText(1, text, _EXACT, Method.NATIVE, language="")
-            return (page,), Status.COMPLETE, ""
+            return _Outcome((page,), Status.COMPLETE)
         if kind == media.PDF or kind in media.IMAGE_TYPES:
             with tempfile.TemporaryDirectory(prefix="ocr-", dir=work_dir) as temporary:
                 document = PdfDocument(data) if kind == media.PDF else RasterDocument(data)
-                return _read_pages(document, languages, deadline, Path(temporary))
+                return _read_pages(document, languages, deadline, Path(temporary), on_page)
     except UnreadableDocumentError as exc:
-        return (), Status.UNREADABLE, str(exc)
-    return (), Status.UNSUPPORTED, f"unsupported media type: {kind}"
+        return _Outcome((), Status.UNREADABLE, str(exc))
+    return _Outcome((), Status.UNSUPPORTED, f"unsupported media type: {kind}")
 
 
 def _read_pages(
-    document: _PagedDocument, languages: str, deadline: Deadline, work_dir: Path
+    document: _PagedDocument,
+    languages: str,
+    deadline: Deadline,
+    work_dir: Path,
+    on_page: Callable[[PageText], None] | None,
 ) -> _Outcome:
     read: list[PageText] = []
     failures: list[str] = []
     try:
+        # A page's time starts when its source is asked for: rendering it is part of its cost.
+        page_started = time.monotonic()
         for source in document.pages(work_dir, deadline):
             page = _read_page(source, languages, deadline)
             if isinstance(page, PageText):
+                page = replace(page, seconds=time.monotonic() - page_started)
                 read.append(page)
+                if on_page is not None:
+                    on_page(page)
             else:
                 failures.append(page)
+            page_started = time.monotonic()
     except DeadlineExceededError:
         done = len(read) + len(failures)
         summary = (
             f"time limit of {deadline.budget_s:g} s reached after {done} of "
             f"{document.page_count} pages"
         )
-        return tuple(read), Status.PARTIAL, "; ".join([summary, *failures])
+        return _Outcome(tuple(read), Status.PARTIAL, "; ".join([summary, *failures]), True)
     if not failures:
-        return tuple(read), Status.COMPLETE, ""
+        return _Outcome(tuple(read), Status.COMPLETE)
     status = Status.PARTIAL if read else Status.UNREADABLE
-    return tuple(read), status, "; ".join(failures)
+    return _Outcome(tuple(read), status, "; ".join(failures))
 
 
 def _read_page(source: PageSource, languages: str, deadline: Deadline) -> PageText | str:
@@ -174,10 +211,18 @@ def _read_page(source: PageSource, languages: str, deadline: Deadline) -> PageTe
     if isinstance(source, LayerText):
         return PageText(source.number, source.text, _EXACT, Method.TEXT_LAYER, language="")
     try:
-        recognition = ocr_page(source, languages=languages, deadline=deadline)
+        reading = ocr_page(source, languages=languages, deadline=deadline)
     except TesseractError as exc:
         return f"page {source.number}: OCR failed: {exc}"
-    return PageText(source.number, recognition.text, recognition.confidence, Method.OCR, languages)
+    recognition = reading.recognition
+    return PageText(
+        source.number,
+        recognition.text,
+        recognition.confidence,
+        Method.OCR,
+        languages,
+        skew_degrees=reading.skew_degrees,
+    )
 
 
 def _read_plain(data: bytes, charset: str | None) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pypdf import PageObject, PasswordType, PdfReader
+from pypdf.errors import LimitReachedError
 
 from ocr_svc.deadline import Deadline
 from ocr_svc.page_source import LayerText, PageFailure, PageSource, UnreadableDocumentError
@@ -78,6 +79,9 @@ class PdfDocument:
             if scan is not None:
                 return scan
             width, height = float(page.mediabox.width), float(page.mediabox.height)
+        except LimitReachedError as exc:
+            # Rendering it would make poppler inflate the same stream, without pypdf's limit.
+            return PageFailure(number, f"content too large (decompression bomb?): {exc}")
         except Exception as exc:
             # pypdf raises many exception types on damaged page objects.
             return PageFailure(number, f"cannot read page: {exc}")
@@ -103,6 +107,8 @@ class PdfDocument:
 def _text_layer(page: PageObject) -> str:
     try:
         return page.extract_text()
+    except LimitReachedError:
+        raise
     except Exception:
         # A content stream pypdf cannot interpret has no usable text layer: OCR reads the page.
         return ""

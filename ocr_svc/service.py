@@ -15,6 +15,7 @@ from conflux.ingest.v1 import ingest_service_pb2, ingest_service_pb2_grpc
 from conflux.ocr.v1 import ocr_service_pb2, ocr_service_pb2_grpc
 from ocr_svc.cache import ExtractionCache
 from ocr_svc.config import OcrSettings, load_settings
+from ocr_svc.isolated_extraction import IsolatedExtractor
 from ocr_svc.servicer import OcrServicer
 from ocr_svc.tables import OcrBase
 
@@ -30,14 +31,17 @@ class OcrComponent(DatabaseComponent):
     def __init__(self, settings: OcrSettings, runtime: Runtime) -> None:
         super().__init__("ocr", settings.database_url)
         self._ingest_channel = runtime.channels.channel("ingest")
-        # Each OCR worker runs one single-threaded tesseract at a time: one per core.
+        # Each OCR worker waits on one extraction process, which runs one single-threaded
+        # tesseract at a time: one per core.
         self._ocr_pool = BlockingPool("ocr-worker", settings.workers)
+        self._extractor = IsolatedExtractor(settings.workers)
         self._servicer = OcrServicer(
             settings,
             ExtractionCache(self.database),
             ingest_service_pb2_grpc.IngestServiceStub(self._ingest_channel),
             self.pool,
             self._ocr_pool,
+            extractor=self._extractor,
         )
 
     def register(self, server: grpc.aio.Server) -> None:
@@ -48,8 +52,13 @@ class OcrComponent(DatabaseComponent):
         """The cache database and the ingest service (documents are read from it)."""
         return (*super().probes(), service_probe("ingest", self._ingest_channel, INGEST_SERVICE))
 
+    async def start(self) -> None:
+        """Starts the extraction processes before the first document comes."""
+        await self.pool.run(self._extractor.start)
+
     async def stop(self) -> None:
         """Stops the OCR workers, then the rest."""
+        self._extractor.close()
         self._ocr_pool.close()
         await super().stop()
 

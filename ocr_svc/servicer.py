@@ -20,7 +20,8 @@ from conflux.ocr.v1 import ocr_service_pb2_grpc as pb_grpc
 from ocr_svc.cache import ExtractionCache
 from ocr_svc.config import OcrSettings
 from ocr_svc.external_tool import ToolMissingError
-from ocr_svc.extraction import Extraction, Method, Status, extract_text
+from ocr_svc.extraction import Extraction, Method, Status
+from ocr_svc.isolated_extraction import IsolatedExtractor
 
 _METHODS = {
     Method.TEXT_LAYER: pb.EXTRACTION_METHOD_TEXT_LAYER,
@@ -45,12 +46,15 @@ class OcrServicer(pb_grpc.OcrServiceServicer):
         ingest: ingest_service_pb2_grpc.IngestServiceAsyncStub,
         io_pool: BlockingPool,
         ocr_pool: BlockingPool,
+        *,
+        extractor: IsolatedExtractor,
     ) -> None:
         self._settings = settings
         self._cache = cache
         self._ingest = ingest
         self._io_pool = io_pool
         self._ocr_pool = ocr_pool
+        self._extractor = extractor
         self._queue = AdmissionQueue(settings.workers, settings.queue_capacity)
 
     async def ExtractText(
@@ -82,7 +86,7 @@ class OcrServicer(pb_grpc.OcrServiceServicer):
                 if remaining is not None:
                     limit = max(1.0, min(limit, remaining - 0.5))
                 extraction = await self._ocr_pool.run(
-                    extract_text,
+                    self._extractor.extract,
                     data,
                     blob.media_type,
                     languages=languages,
@@ -100,8 +104,9 @@ class OcrServicer(pb_grpc.OcrServiceServicer):
             raise ResourceExhaustedError(
                 "OCR_QUEUE_FULL", f"the OCR queue is full: {full}"
             ) from full
-        final = extraction.status is not Status.PARTIAL
-        await self._io_pool.run(self._cache.keep, blob.sha256, languages, extraction, final=final)
+        await self._io_pool.run(
+            self._cache.keep, blob.sha256, languages, extraction, final=not extraction.cut_short
+        )
         return _response(extraction, cached=False)
 
     async def _read(self, sha256: str) -> bytes:
@@ -112,8 +117,6 @@ class OcrServicer(pb_grpc.OcrServiceServicer):
 
 
 def _response(extraction: Extraction, *, cached: bool) -> pb.ExtractTextResponse:
-    duration = Duration()
-    duration.FromNanoseconds(0 if cached else int(extraction.seconds * 1e9))
     return pb.ExtractTextResponse(
         pages=[
             pb.Page(
@@ -122,11 +125,20 @@ def _response(extraction: Extraction, *, cached: bool) -> pb.ExtractTextResponse
                 confidence=page.confidence,
                 method=_METHODS[page.method],
                 language=page.language,
+                # A page served from the cache keeps the time it took when it was extracted.
+                duration=_duration(page.seconds),
+                skew_degrees=page.skew_degrees,
             )
             for page in extraction.pages
         ],
         status=_STATUSES[extraction.status],
         detail=extraction.detail,
-        duration=duration,
+        duration=_duration(0.0 if cached else extraction.seconds),
         cached=cached,
     )
+
+
+def _duration(seconds: float) -> Duration:
+    duration = Duration()
+    duration.FromNanoseconds(int(seconds * 1e9))
+    return duration

@@ -41,6 +41,16 @@ class PageSegmentation(enum.IntEnum):
     """Automatic segmentation, the page taken as upright."""
 
 
+class Thresholding(enum.IntEnum):
+    """How tesseract tells ink from paper (its `thresholding_method`)."""
+
+    GLOBAL = 0
+    """One threshold for the whole page (Otsu): the best on evenly lit pages."""
+    LOCAL = 2
+    """A threshold per neighbourhood (Sauvola): for uneven backgrounds, such as tinted paper next
+    to the corners that straightening a page uncovers."""
+
+
 @dataclass(frozen=True)
 class Recognition:
     """Text recognised on one image, lines rebuilt in reading order."""
@@ -68,6 +78,7 @@ def recognise(
     deadline: Deadline,
     dpi: int | None = None,
     segmentation: PageSegmentation = PageSegmentation.WITH_ORIENTATION,
+    thresholding: Thresholding = Thresholding.GLOBAL,
 ) -> Recognition:
     """Recognise the text of the image file `image` with tesseract's TSV output.
 
@@ -82,6 +93,8 @@ def recognise(
     args += ["--psm", str(int(segmentation))]
     if dpi is not None:
         args += ["--dpi", str(dpi)]
+    if thresholding is not Thresholding.GLOBAL:
+        args += ["-c", f"thresholding_method={int(thresholding)}"]
     args.append("tsv")
     completed = run_tool(args, deadline, extra_env=_ENV)
     if completed.returncode != 0:

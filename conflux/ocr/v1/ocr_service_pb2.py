@@ -26,23 +26,23 @@ from conflux.type.v1 import blob_pb2 as conflux_dot_type_dot_v1_dot_blob__pb2
 from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n conflux/ocr/v1/ocr_service.proto\x12\x0e\x63onflux.ocr.v1\x1a\x1a\x63onflux/type/v1/blob.proto\x1a\x1egoogle/protobuf/duration.proto\"O\n\x12\x45xtractTextRequest\x12&\n\x04\x62lob\x18\x01 \x01(\x0b\x32\x18.conflux.type.v1.BlobRef\x12\x11\n\tlanguages\x18\x02 \x03(\t\"|\n\x04Page\x12\x0e\n\x06number\x18\x01 \x01(\x05\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\x12\n\nconfidence\x18\x03 \x01(\x02\x12\x30\n\x06method\x18\x04 \x01(\x0e\x32 .conflux.ocr.v1.ExtractionMethod\x12\x10\n\x08language\x18\x05 \x01(\t\"\xb9\x01\n\x13\x45xtractTextResponse\x12#\n\x05pages\x18\x01 \x03(\x0b\x32\x14.conflux.ocr.v1.Page\x12\x30\n\x06status\x18\x02 \x01(\x0e\x32 .conflux.ocr.v1.ExtractionStatus\x12\x0e\n\x06\x64\x65tail\x18\x03 \x01(\t\x12+\n\x08\x64uration\x18\x04 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x0e\n\x06\x63\x61\x63hed\x18\x05 \x01(\x08*\x90\x01\n\x10\x45xtractionMethod\x12!\n\x1d\x45XTRACTION_METHOD_UNSPECIFIED\x10\x00\x12 \n\x1c\x45XTRACTION_METHOD_TEXT_LAYER\x10\x01\x12\x19\n\x15\x45XTRACTION_METHOD_OCR\x10\x02\x12\x1c\n\x18\x45XTRACTION_METHOD_NATIVE\x10\x03*\xb9\x01\n\x10\x45xtractionStatus\x12!\n\x1d\x45XTRACTION_STATUS_UNSPECIFIED\x10\x00\x12\x1e\n\x1a\x45XTRACTION_STATUS_COMPLETE\x10\x01\x12\x1d\n\x19\x45XTRACTION_STATUS_PARTIAL\x10\x02\x12!\n\x1d\x45XTRACTION_STATUS_UNSUPPORTED\x10\x03\x12 \n\x1c\x45XTRACTION_STATUS_UNREADABLE\x10\x04\x32\x64\n\nOcrService\x12V\n\x0b\x45xtractText\x12\".conflux.ocr.v1.ExtractTextRequest\x1a#.conflux.ocr.v1.ExtractTextResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n conflux/ocr/v1/ocr_service.proto\x12\x0e\x63onflux.ocr.v1\x1a\x1a\x63onflux/type/v1/blob.proto\x1a\x1egoogle/protobuf/duration.proto\"O\n\x12\x45xtractTextRequest\x12&\n\x04\x62lob\x18\x01 \x01(\x0b\x32\x18.conflux.type.v1.BlobRef\x12\x11\n\tlanguages\x18\x02 \x03(\t\"\xbf\x01\n\x04Page\x12\x0e\n\x06number\x18\x01 \x01(\x05\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\x12\n\nconfidence\x18\x03 \x01(\x02\x12\x30\n\x06method\x18\x04 \x01(\x0e\x32 .conflux.ocr.v1.ExtractionMethod\x12\x10\n\x08language\x18\x05 \x01(\t\x12+\n\x08\x64uration\x18\x06 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x14\n\x0cskew_degrees\x18\x07 \x01(\x02\"\xb9\x01\n\x13\x45xtractTextResponse\x12#\n\x05pages\x18\x01 \x03(\x0b\x32\x14.conflux.ocr.v1.Page\x12\x30\n\x06status\x18\x02 \x01(\x0e\x32 .conflux.ocr.v1.ExtractionStatus\x12\x0e\n\x06\x64\x65tail\x18\x03 \x01(\t\x12+\n\x08\x64uration\x18\x04 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x0e\n\x06\x63\x61\x63hed\x18\x05 \x01(\x08*\x90\x01\n\x10\x45xtractionMethod\x12!\n\x1d\x45XTRACTION_METHOD_UNSPECIFIED\x10\x00\x12 \n\x1c\x45XTRACTION_METHOD_TEXT_LAYER\x10\x01\x12\x19\n\x15\x45XTRACTION_METHOD_OCR\x10\x02\x12\x1c\n\x18\x45XTRACTION_METHOD_NATIVE\x10\x03*\xb9\x01\n\x10\x45xtractionStatus\x12!\n\x1d\x45XTRACTION_STATUS_UNSPECIFIED\x10\x00\x12\x1e\n\x1a\x45XTRACTION_STATUS_COMPLETE\x10\x01\x12\x1d\n\x19\x45XTRACTION_STATUS_PARTIAL\x10\x02\x12!\n\x1d\x45XTRACTION_STATUS_UNSUPPORTED\x10\x03\x12 \n\x1c\x45XTRACTION_STATUS_UNREADABLE\x10\x04\x32\x64\n\nOcrService\x12V\n\x0b\x45xtractText\x12\".conflux.ocr.v1.ExtractTextRequest\x1a#.conflux.ocr.v1.ExtractTextResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'conflux.ocr.v1.ocr_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_EXTRACTIONMETHOD']._serialized_start=508
-  _globals['_EXTRACTIONMETHOD']._serialized_end=652
-  _globals['_EXTRACTIONSTATUS']._serialized_start=655
-  _globals['_EXTRACTIONSTATUS']._serialized_end=840
+  _globals['_EXTRACTIONMETHOD']._serialized_start=576
+  _globals['_EXTRACTIONMETHOD']._serialized_end=720
+  _globals['_EXTRACTIONSTATUS']._serialized_start=723
+  _globals['_EXTRACTIONSTATUS']._serialized_end=908
   _globals['_EXTRACTTEXTREQUEST']._serialized_start=112
   _globals['_EXTRACTTEXTREQUEST']._serialized_end=191
-  _globals['_PAGE']._serialized_start=193
-  _globals['_PAGE']._serialized_end=317
-  _globals['_EXTRACTTEXTRESPONSE']._serialized_start=320
-  _globals['_EXTRACTTEXTRESPONSE']._serialized_end=505
-  _globals['_OCRSERVICE']._serialized_start=842
-  _globals['_OCRSERVICE']._serialized_end=942
+  _globals['_PAGE']._serialized_start=194
+  _globals['_PAGE']._serialized_end=385
+  _globals['_EXTRACTTEXTRESPONSE']._serialized_start=388
+  _globals['_EXTRACTTEXTRESPONSE']._serialized_end=573
+  _globals['_OCRSERVICE']._serialized_start=910
+  _globals['_OCRSERVICE']._serialized_end=1010
 # @@protoc_insertion_point(module_scope)

@@ -122,6 +122,8 @@ class Page(_message.Message):
     CONFIDENCE_FIELD_NUMBER: _builtins.int
     METHOD_FIELD_NUMBER: _builtins.int
     LANGUAGE_FIELD_NUMBER: _builtins.int
+    DURATION_FIELD_NUMBER: _builtins.int
+    SKEW_DEGREES_FIELD_NUMBER: _builtins.int
     number: _builtins.int
     """1-based page number."""
     text: _builtins.str
@@ -132,6 +134,12 @@ class Page(_message.Message):
     """How the text was obtained."""
     language: _builtins.str
     """Languages used for recognition ("fra+eng"), empty for non-OCR pages."""
+    skew_degrees: _builtins.float
+    """Skew undone before recognition, in degrees anticlockwise; 0 when the page was not turned."""
+    @_builtins.property
+    def duration(self) -> _duration_pb2.Duration:
+        """Time spent on this page: reading it, taking out or rendering its image, recognition."""
+
     def __init__(
         self,
         *,
@@ -140,10 +148,12 @@ class Page(_message.Message):
         confidence: _builtins.float = ...,
         method: Global___ExtractionMethod.ValueType = ...,
         language: _builtins.str = ...,
+        duration: _duration_pb2.Duration | None = ...,
+        skew_degrees: _builtins.float = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["duration", b"duration"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["confidence", b"confidence", "language", b"language", "method", b"method", "number", b"number", "text", b"text"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["confidence", b"confidence", "duration", b"duration", "language", b"language", "method", b"method", "number", b"number", "skew_degrees", b"skew_degrees", "text", b"text"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

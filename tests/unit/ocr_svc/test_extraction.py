@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import EncodedStreamObject, NameObject, StreamObject
 
 from ocr_svc.extraction import Extraction, Method, Status, extract_text
+from tests.unit.ocr_svc.fax_pdfs import ccitt_pdf, jbig2_pdf
 
 TextImage = Callable[[Sequence[str]], Image.Image]
 Factory = Callable[..., bytes]
@@ -167,6 +170,66 @@ def test_upside_down_page_is_read_upright(text_image: TextImage) -> None:
 
 
 @pytest.mark.tesseract
+def test_skewed_page_is_straightened_before_recognition(text_image: TextImage) -> None:
+    lines = ["Please call me back", "about my electricity bill", "contract 4711, thank you"]
+    skewed = text_image(lines).rotate(
+        -4, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255
+    )
+
+    extraction = extract_text(_image_bytes(skewed, "PNG"), "image/png")
+
+    (page,) = extraction.pages
+    assert page.skew_degrees == pytest.approx(-4.0, abs=0.3)
+    assert "electricity bill" in page.text.lower()
+    assert "contract 4711" in page.text.lower()
+    assert page.seconds > 0
+
+
+@pytest.mark.tesseract
+def test_tilted_tinted_sheet_on_a_white_scanner_bed_is_read(text_image: TextImage) -> None:
+    sheet = text_image(["Avis de sinistre 8841", "Merci de me rappeler"]).point(
+        lambda value: value * 150 // 255
+    )
+    scan = Image.new("L", (sheet.width * 2, sheet.height + 100), 255)
+    scan.paste(sheet, (sheet.width, 50))
+    tilted = scan.rotate(3, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
+
+    extraction = extract_text(_image_bytes(tilted, "PNG"), "image/png")
+
+    (page,) = extraction.pages
+    assert page.skew_degrees == pytest.approx(3.0, abs=0.3)
+    assert "8841" in page.text
+
+
+@pytest.mark.tesseract
+def test_ccitt_fax_page_in_a_pdf_is_read(text_image: TextImage) -> None:
+    document = ccitt_pdf(text_image(["Fax received 2024", "Contract 31337"]))
+
+    extraction = extract_text(document, "application/pdf")
+
+    assert extraction.status is Status.COMPLETE
+    assert extraction.pages[0].method is Method.OCR
+    assert "fax received 2024" in _words(extraction)
+    assert "31337" in _words(extraction)
+
+
+@pytest.mark.tesseract
+def test_jbig2_page_in_a_pdf_is_read() -> None:
+    # pypdf cannot decode JBIG2 here (no jbig2dec): the page is rendered by poppler instead.
+    font = ImageFont.load_default(size=40)
+    line = "FAX 2024 CONTRACT 31337"
+    image = Image.new("L", (int(font.getlength(line)) + 40, 80), 255)
+    ImageDraw.Draw(image).text((20, 60), line, font=font, fill=0, anchor="ls")
+    baseline_row = 60
+
+    extraction = extract_text(jbig2_pdf(image.crop((0, 0, image.width, baseline_row + 1))), "")
+
+    assert extraction.status is Status.COMPLETE
+    assert extraction.pages[0].method is Method.OCR
+    assert "contract 31337" in _words(extraction)
+
+
+@pytest.mark.tesseract
 def test_sideways_page_is_read_upright(text_image: TextImage) -> None:
     sideways = text_image(["Please call me back", "about my electricity bill"]).rotate(
         90, expand=True
@@ -199,6 +262,18 @@ def test_truncated_pdf_is_unreadable(make_text_layer_pdf: Factory) -> None:
 
     assert extraction.status is Status.UNREADABLE
     assert extraction.detail.startswith("malformed PDF: ")
+
+
+def test_pdf_with_a_damaged_cross_reference_table_is_repaired(
+    make_text_layer_pdf: Factory,
+) -> None:
+    document = make_text_layer_pdf([["Lettre dont la table des objets est fausse"]])
+    damaged = re.sub(rb"startxref\n\d+", b"startxref\n99999", document)
+
+    extraction = extract_text(damaged, "application/pdf")
+
+    assert extraction.status is Status.COMPLETE
+    assert "table des objets est fausse" in _words(extraction)
 
 
 def test_pdf_encrypted_with_a_password_is_unreadable(make_text_layer_pdf: Factory) -> None:
@@ -246,6 +321,8 @@ def test_damaged_frame_leaves_a_partial_result(text_image: TextImage) -> None:
     assert [page.number for page in extraction.pages] == [1]
     assert "1234" in _words(extraction)
     assert extraction.detail.startswith("page 2: cannot decode image: ")
+    # A page that cannot be read is final: the same document would fail the same way again.
+    assert not extraction.cut_short
 
 
 def test_time_limit_stops_the_work_with_a_partial_result(make_text_layer_pdf: Factory) -> None:
@@ -256,6 +333,59 @@ def test_time_limit_stops_the_work_with_a_partial_result(make_text_layer_pdf: Fa
     assert extraction.status is Status.PARTIAL
     assert extraction.pages == ()
     assert extraction.detail == "time limit of 0 s reached after 0 of 2 pages"
+    assert extraction.cut_short
+
+
+def test_five_hundred_page_pdf_is_read_whole(make_text_layer_pdf: Factory) -> None:
+    document = make_text_layer_pdf([[f"Relevé de compte, page {n}"] for n in range(1, 501)])
+
+    extraction = extract_text(document, "application/pdf")
+
+    assert extraction.status is Status.COMPLETE
+    assert [page.number for page in extraction.pages] == list(range(1, 501))
+    assert "page 500" in extraction.pages[-1].text
+    assert all(page.seconds > 0 for page in extraction.pages)
+
+
+def test_five_hundred_page_pdf_over_the_time_limit_keeps_the_pages_read(
+    make_text_layer_pdf: Factory,
+) -> None:
+    lines = [f"Opération {n} du relevé de compte, montant {n},00 euros" for n in range(30)]
+    document = make_text_layer_pdf([lines] * 500)
+    # A third of what the whole document takes on this machine, however fast it is.
+    limit = extract_text(document, "application/pdf").seconds / 3
+
+    extraction = extract_text(document, "application/pdf", time_limit_s=limit)
+
+    assert extraction.status is Status.PARTIAL
+    assert extraction.cut_short
+    read = len(extraction.pages)
+    assert 0 < read < 500
+    assert [page.number for page in extraction.pages] == list(range(1, read + 1))
+    assert extraction.detail == f"time limit of {limit:g} s reached after {read} of 500 pages"
+
+
+def test_decompression_bomb_in_a_pdf_page_fails_that_page_only(
+    make_text_layer_pdf: Factory,
+) -> None:
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_text_layer_pdf([["Intact"], ["x"]]))))
+    # 100 MB of spaces in half a megabyte: beyond what pypdf inflates (75 MB).
+    compressor = zlib.compressobj(1)
+    megabyte = b" " * 1_000_000
+    compressed = b"".join(compressor.compress(megabyte) for _ in range(100)) + compressor.flush()
+    bomb = EncodedStreamObject()
+    bomb[NameObject("/Filter")] = NameObject("/FlateDecode")
+    # Stored as they are: the encoded stream's own setter would inflate and deflate them again.
+    StreamObject.set_data(bomb, compressed)
+    writer.pages[1].replace_contents(bomb)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+
+    extraction = extract_text(buffer.getvalue(), "application/pdf")
+
+    assert extraction.status is Status.PARTIAL
+    assert [page.number for page in extraction.pages] == [1]
+    assert extraction.detail.startswith("page 2: content too large (decompression bomb?)")
 
 
 def test_unknown_media_type_is_unsupported() -> None:

@@ -12,6 +12,7 @@ from ocr_svc.deadline import Deadline, DeadlineExceededError
 from ocr_svc.tesseract import (
     LanguageNotInstalledError,
     TesseractError,
+    Thresholding,
     available_languages,
     detect_rotation,
     parse_tsv,
@@ -86,6 +87,27 @@ def test_recognise_reads_an_image_file(text_image: TextImage, tmp_path: Path) ->
     assert "8080" in recognition.text
     assert "renewed" in recognition.text.lower()
     assert recognition.confidence > 0.6
+
+
+@pytest.mark.tesseract
+def test_local_thresholds_read_tinted_paper_next_to_white(
+    text_image: TextImage, tmp_path: Path
+) -> None:
+    sheet = text_image(["Avis de sinistre 8841", "Merci de me rappeler"]).point(
+        lambda value: value * 150 // 255
+    )
+    # Half white scanner bed, half grey sheet: one threshold for both takes the sheet for ink.
+    page = Image.new("L", (sheet.width * 2, sheet.height + 100), 255)
+    page.paste(sheet, (sheet.width, 50))
+    path = tmp_path / "page.png"
+    page.save(path)
+
+    def read(thresholding: Thresholding) -> str:
+        deadline = Deadline.after(30)
+        return recognise(path, languages="fra", deadline=deadline, thresholding=thresholding).text
+
+    assert read(Thresholding.GLOBAL) == ""
+    assert "8841" in read(Thresholding.LOCAL)
 
 
 @pytest.mark.tesseract
